@@ -1,0 +1,42 @@
+"""enforcecost: cited, uncertain fiscal-impact scenarios for EO 13768.
+
+Quick use::
+
+    import enforcecost as ec
+    sc = ec.load_scenario("eo13768")          # a shipped scenario, or a file path
+    res = ec.evaluate(sc)                       # central values
+    res.table("federal")                        # CBO-style table, $ millions
+    res.total("government", basis="real")       # 10-year net cost
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .errors import Problem, ScenarioError
+from .model import evaluate, simulate
+from .money import BASES, Window
+from .parameters import PROVISIONS, Parameter, parameters, registry
+from .results import PERSPECTIVES, Result, nonmonetized
+from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
+
+__all__ = [
+    "BASES",
+    "PERSPECTIVES",
+    "PROVISIONS",
+    "Parameter",
+    "Problem",
+    "Result",
+    "RunConfig",
+    "Scenario",
+    "ScenarioError",
+    "Setting",
+    "Window",
+    "__version__",
+    "evaluate",
+    "load_scenario",
+    "nonmonetized",
+    "parameters",
+    "registry",
+    "shipped_scenarios",
+    "simulate",
+]

@@ -1,0 +1,89 @@
+"""What every provision shares: ledger lines, parameter arrays and structural constants.
+
+Structural constants are facts of the calendar or of the averaging convention, not
+figures about the world; every figure about the world is a parameter in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "KINDS",
+    "MID_YEAR",
+    "PAYERS",
+    "WEEKS_PER_YEAR",
+    "FloatArray",
+    "Kind",
+    "Line",
+    "Params",
+    "Payer",
+    "capacity",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Parameter arrays by public name, each broadcastable to ``(draws, years)``:
+#: shape ``(draws, 1)`` for a value constant over the window, ``(draws, years)``
+#: for one that changes by year (statutory amounts fixed in nominal dollars).
+Params = Mapping[str, FloatArray]
+
+Payer = Literal["federal", "state_local", "economy"]
+Kind = Literal["outlay", "revenue", "transfer", "economy"]
+PAYERS: tuple[Payer, ...] = ("federal", "state_local", "economy")
+KINDS: tuple[Kind, ...] = ("outlay", "revenue", "transfer", "economy")
+
+DAYS_PER_YEAR = 365
+WEEKS_PER_YEAR = 52
+#: Flows spread evenly over a year are, on average, half-way through it.
+MID_YEAR = 0.5
+
+
+@dataclass(frozen=True)
+class Line:
+    """One ledger line booked by a provision.
+
+    Attributes
+    ----------
+    provision : str
+        The provision module that books it.
+    item : str
+        What is paid or received, in plain words.
+    payer : {'federal', 'state_local', 'economy'}
+        Whose budget (``economy`` for effects outside any budget).
+    kind : {'outlay', 'revenue', 'transfer', 'economy'}
+        Spending, a revenue change, a transfer between governments, or an
+        economic effect.
+    amount : ndarray, broadcastable to (draws, years)
+        Real dollars of the scenario's dollar year; positive is a cost to the
+        payer (outlay, revenue lost, grant lost), negative a gain.
+    """
+
+    provision: str
+    item: str
+    payer: Payer
+    kind: Kind
+    amount: FloatArray
+
+
+def capacity(stock: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
+    """A capacity ``stock * rate`` in which any infinite factor means unlimited.
+
+    ``0 * inf`` is NaN in IEEE arithmetic; here it is ``inf``: a capacity set to
+    ``inf`` lifts the limit whatever it multiplies.
+
+    Examples
+    --------
+    >>> capacity([0.0, 2.0], [np.inf, 3.0]).tolist()
+    [inf, 6.0]
+    """
+    s = np.asarray(stock, dtype=np.float64)
+    r = np.asarray(rate, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.where(np.isinf(s) | np.isinf(r), np.inf, s * r), dtype=np.float64)

@@ -1,0 +1,32 @@
+"""Secure Communities, detainers and Declined Detainer Outcome Reports.
+
+Honored detainers hold people in local jails for ``detainer_extra_jail_days``
+each (a state/local outlay); a share of them are unlawful and a share of those
+lead to suits settled at ``settlement_cost`` (state/local). The federal
+government reimburses ``scaap_reimbursement_share`` of the jail cost through
+SCAAP: a transfer (federal cost, state/local gain).
+"""
+
+from __future__ import annotations
+
+from ._core import Line, Params
+from .pipeline import Flows
+
+__all__ = ["PROVISION", "book"]
+
+PROVISION = "detainers"
+
+
+def book(p: Params, flows: Flows) -> list[Line]:
+    """Ledger lines of the detainers provision, each ``(draws, years)`` real dollars."""
+    honored = p["detainers_per_year"] * p["detainer_honor_rate"]
+    jail = honored * p["detainer_extra_jail_days"] * p["local_jail_cost_per_day"]
+    suits = honored * p["unlawful_detainer_share"] * p["suit_rate"]
+    reimbursed = jail * p["scaap_reimbursement_share"]
+    return [
+        Line(PROVISION, "extra local jail days", "state_local", "outlay", jail),
+        Line(PROVISION, "civil-liability settlements", "state_local", "outlay",
+             suits * p["settlement_cost"]),
+        Line(PROVISION, "SCAAP reimbursement paid", "federal", "transfer", reimbursed),
+        Line(PROVISION, "SCAAP reimbursement received", "state_local", "transfer", -reimbursed),
+    ]

@@ -1,0 +1,26 @@
+"""287(g) and other state and local enforcement partnerships.
+
+Each agreement puts ``officers_per_287g_agreement`` local officers on immigration
+work at ``local_cost_per_287g_officer_year`` (state/local outlay) and costs ICE
+``federal_cost_per_287g_agreement`` a year in training and oversight (federal).
+"""
+
+from __future__ import annotations
+
+from ._core import Line, Params
+from .pipeline import Flows
+
+__all__ = ["PROVISION", "book"]
+
+PROVISION = "partnerships_287g"
+
+
+def book(p: Params, flows: Flows) -> list[Line]:
+    """Ledger lines of the 287(g) provision, each ``(draws, years)`` real dollars."""
+    agreements = p["agreements_287g_baseline"] + p["agreements_287g_added"]
+    local = agreements * p["officers_per_287g_agreement"] * p["local_cost_per_287g_officer_year"]
+    return [
+        Line(PROVISION, "local officer time", "state_local", "outlay", local),
+        Line(PROVISION, "federal training and oversight", "federal", "outlay",
+             agreements * p["federal_cost_per_287g_agreement"]),
+    ]

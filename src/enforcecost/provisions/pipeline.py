@@ -1,0 +1,163 @@
+"""The enforcement pipeline: officers → arrests → detention → courts → removals.
+
+A yearly stock-and-flow over the window, vectorized over draws (DESIGN §2). It is
+computed once per run and read by the ``hiring``, ``removals`` and ``tax_base``
+provisions, so each cost is booked once.
+
+Conventions (all flows within a year are spread evenly over it):
+
+* Officers: ``attrition_rate`` of the officers on board at the start of a year
+  leave during it; hires then fill the gap to ``ero_officers_baseline +
+  ero_officers_added``, at most ``hires_per_year_max`` a year. Officer-years on
+  the payroll count leavers and hires for half a year.
+* A hire works only after ``training_weeks`` of basic training; with arrivals
+  uniform over the year, a hire's productive share of the first year is
+  ``(1 - tau) ** 2 / 2`` where ``tau = training_weeks / 52``.
+* Arrests = min(demand, productive officer-years × ``arrests_per_officer_year``).
+  Demand is the enforceable population not yet arrested (``removable_population``
+  × (1 − ``self_departure_share``)); with a finite ``removal_program_years`` it
+  is that population spread evenly over those years.
+* Detention: ``detention_share`` of arrests need ``detention_days`` bed-days
+  each; bed-days are limited by ``detention_beds`` × 365. Those who do not fit,
+  and those never detained, go to alternatives to detention. New beds are the
+  rise of the peak average daily population above ``detention_beds_existing``.
+* Courts: each arrest is a case; completions are limited by
+  ``immigration_judges`` × ``cases_per_judge_year``, first come first served
+  after the ``court_backlog_initial``; the rest carries over.
+* Removals = completed cases × ``removal_rate_after_arrest``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from ._core import DAYS_PER_YEAR, MID_YEAR, WEEKS_PER_YEAR, FloatArray, Params, capacity
+
+__all__ = ["Flows", "run_pipeline"]
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The pipeline's yearly stocks and flows, each of shape ``(draws, years)``.
+
+    Attributes
+    ----------
+    officers : end-of-year ERO officers on board.
+    hires : officers hired in the year.
+    officer_years : officer-years on the payroll (in training included).
+    arrests : administrative arrests.
+    demand : arrests that would be made with unlimited capacity.
+    detained_bed_days : bed-days used in detention.
+    detention_adp : average daily detained population (beds in use).
+    new_beds : beds added above the existing stock (capital).
+    atd_people : people placed on alternatives to detention.
+    cases_completed : immigration court cases completed.
+    court_backlog : cases pending at the end of the year.
+    removals : removals.
+    removed_before : people removed in earlier years of the window.
+    """
+
+    officers: FloatArray
+    hires: FloatArray
+    officer_years: FloatArray
+    arrests: FloatArray
+    demand: FloatArray
+    detained_bed_days: FloatArray
+    detention_adp: FloatArray
+    new_beds: FloatArray
+    atd_people: FloatArray
+    cases_completed: FloatArray
+    court_backlog: FloatArray
+    removals: FloatArray
+    removed_before: FloatArray
+
+    def to_frame(self, fiscal_years: np.ndarray, draw: int | None = None) -> pd.DataFrame:
+        """Tidy table: fiscal_year × quantity, the mean over draws unless ``draw`` is given."""
+        data = {}
+        for f in fields(self):
+            arr = getattr(self, f.name)
+            data[f.name] = arr[draw] if draw is not None else arr.mean(axis=0)
+        return pd.DataFrame(data, index=pd.Index(fiscal_years, name="fiscal_year"))
+
+
+def _col(p: Params, name: str, draws: int) -> FloatArray:
+    return np.broadcast_to(np.asarray(p[name], dtype=np.float64)[:, 0], (draws,))
+
+
+def run_pipeline(p: Params, years: int) -> Flows:
+    """Run the pipeline over ``years`` fiscal years.
+
+    Parameters
+    ----------
+    p : Params
+        Parameter arrays by name, shape ``(draws, 1)``.
+    years : int
+        Window length.
+
+    Returns
+    -------
+    Flows
+    """
+    draws = np.asarray(p["ero_officers_baseline"]).shape[0]
+
+    def col(name: str) -> FloatArray:
+        return _col(p, name, draws)
+
+    target = col("ero_officers_baseline") + col("ero_officers_added")
+    tau = np.minimum(col("training_weeks") / WEEKS_PER_YEAR, 1.0)
+    first_year_share = (1.0 - tau) ** 2 * MID_YEAR
+    arrest_rate = col("arrests_per_officer_year")
+    enforceable = col("removable_population") * (1.0 - col("self_departure_share"))
+    program = col("removal_program_years")
+    beds_cap = capacity(col("detention_beds"), DAYS_PER_YEAR)
+    court_cap = capacity(col("immigration_judges"), col("cases_per_judge_year"))
+    d_share, d_days = col("detention_share"), col("detention_days")
+
+    out = {f.name: np.zeros((draws, years)) for f in fields(Flows)}
+    officers = col("ero_officers_baseline").copy()
+    backlog = col("court_backlog_initial").copy()
+    arrested = np.zeros(draws)
+    removed = np.zeros(draws)
+    peak_beds = col("detention_beds_existing").copy()
+    for t in range(years):
+        leavers = officers * col("attrition_rate")
+        hires = np.clip(target - (officers - leavers), 0.0, col("hires_per_year_max"))
+        payroll = officers - leavers * MID_YEAR + hires * MID_YEAR
+        productive = officers - leavers * MID_YEAR + hires * first_year_share
+        officers = officers - leavers + hires
+
+        remaining = np.maximum(enforceable - arrested, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share_this_year = (np.minimum(t + 1, program) - np.minimum(t, program)) / program
+        demand = np.where(np.isinf(program), remaining, np.minimum(enforceable * share_this_year,
+                                                                   remaining))
+        arrests = np.minimum(demand, capacity(productive, arrest_rate))
+        arrested = arrested + arrests
+
+        need = arrests * d_share * d_days
+        used = np.minimum(need, beds_cap)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            placed = np.where(need > 0, used / need, 1.0)
+        atd = arrests * (1.0 - d_share) + arrests * d_share * (1.0 - placed)
+        adp = used / DAYS_PER_YEAR
+        new_beds = np.maximum(adp - peak_beds, 0.0)
+        peak_beds = np.maximum(peak_beds, adp)
+
+        pending = backlog + arrests
+        completed = np.minimum(pending, court_cap)
+        backlog = pending - completed
+        removals = completed * col("removal_rate_after_arrest")
+
+        for name, value in (
+            ("officers", officers), ("hires", hires), ("officer_years", payroll),
+            ("arrests", arrests), ("demand", demand), ("detained_bed_days", used),
+            ("detention_adp", adp), ("new_beds", new_beds), ("atd_people", atd),
+            ("cases_completed", completed), ("court_backlog", backlog),
+            ("removals", removals), ("removed_before", removed),
+        ):
+            out[name][:, t] = value
+        removed = removed + removals
+    return Flows(**out)
