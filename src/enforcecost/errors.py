@@ -30,9 +30,26 @@ class Problem:
     value: Any = ...
 
     def __str__(self) -> str:
-        got = "" if self.value is ... else f", got {self.value!r}"
+        got = "" if self.value is ... else f", got {_show(self.value)}"
         where = f"{self.file}: {self.key}" if self.key else self.file
         return f"{where}: {self.rule}{got}"
+
+
+_SHOW_MAX = 200  # characters of a value's repr shown in a message
+
+
+def _show(value: Any) -> str:
+    """``repr(value)``, shortened when long (and safe for integers too long to print)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond sys.get_int_max_str_digits()
+        if isinstance(value, int):
+            return f"<an integer of {value.bit_length()} bits>"
+        return f"<a {type(value).__name__} that cannot be shown>"
+    if len(text) > _SHOW_MAX:
+        half = _SHOW_MAX // 2
+        text = f"{text[:half]}...{text[-half:]} ({len(text)} characters)"
+    return text
 
 
 class ScenarioError(ValueError):

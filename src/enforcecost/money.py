@@ -98,8 +98,9 @@ class PriceIndex:
         years = np.asarray(self.years)
         if years.ndim != 1 or years.size == 0 or np.any(np.diff(years) != 1):
             raise ValueError("'years' must be consecutive calendar years")
-        if np.asarray(self.levels).shape != years.shape or np.any(np.asarray(self.levels) <= 0):
-            raise ValueError("'levels' must be positive, one per year")
+        levels = np.asarray(self.levels, dtype=np.float64)
+        if levels.shape != years.shape or not np.all(np.isfinite(levels) & (levels > 0)):
+            raise ValueError("'levels' must be positive and finite, one per year")
 
     @property
     def first_year(self) -> int:
@@ -129,7 +130,10 @@ class PriceIndex:
         ndarray
             The broadcast of ``year`` and ``inflation_projection``.
         """
-        y = np.asarray(year, dtype=np.int64)
+        raw = np.asarray(year)
+        if raw.dtype.kind not in "iu" and not np.all(np.isfinite(raw) & (raw == np.floor(raw))):
+            raise ValueError(f"'year' must be whole calendar years: {year!r}")
+        y = raw.astype(np.int64)
         if np.any(y < self.first_year):
             raise ValueError(
                 f"price index starts in {self.first_year}: no level for {int(y.min())}"

@@ -9,6 +9,7 @@ problem naming the file, the key, the rule and the offending value.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .distributions import Distribution, parse_distribution
+from .distributions import Distribution, check_distribution
 from .errors import Problem, ScenarioError
 from .money import cpi_u
 from .parameters import PROVISIONS, Parameter, check_value, registry
@@ -113,8 +114,10 @@ class Scenario:
 
         sc = Scenario(
             name="Half the officers",
-            parameters={"ero_officers_added": 5000,
-                        "bed_day_cost": {"dist": "triangular", "low": 126, "mode": 133, "high": 164}},
+            parameters={
+                "ero_officers_added": 5000,
+                "bed_day_cost": {"dist": "triangular", "low": 126, "mode": 133, "high": 164},
+            },
             baseline=load_scenario("pre_eo_2016"),
         )
 
@@ -165,6 +168,8 @@ class Scenario:
 
     def __post_init__(self) -> None:
         where = str(self.path) if self.path else _CODE
+        # Built in code, the fields can hold anything: check them as a file's values.
+        provisions: Any = self.provisions
         raw_scenario = {
             "name": self.name,
             "description": self.description,
@@ -172,22 +177,28 @@ class Scenario:
             "years": self.years,
             "dollar_year": self.dollar_year,
             "discount_rate": self.discount_rate,
-            "provisions": list(self.provisions),
+            "provisions": list(provisions) if isinstance(provisions, list | tuple) else provisions,
         }
         problems = _check_scenario_table(raw_scenario, where)
         settings: dict[str, Setting] = {}
-        if isinstance(self.parameters, Mapping):
-            for name, spec in self.parameters.items():
-                if isinstance(spec, Setting):
-                    settings[name] = spec
-                    continue
-                setting, found = _parse_setting(name, spec, where)
+        parameters: Any = self.parameters
+        if isinstance(parameters, Mapping):
+            for name, spec in parameters.items():
+                if isinstance(spec, Setting) and isinstance(name, str):
+                    found = _check_setting(name, spec, where)
+                    setting = None if found else spec
+                else:
+                    setting, found = _parse_setting(name, spec, where)
                 problems += found
                 if setting is not None:
                     settings[name] = setting
         else:
-            problems.append(Problem(where, "[parameters]", "must be a table", self.parameters))
-        run = self.run
+            problems.append(Problem(where, "[parameters]", "must be a table", parameters))
+        baseline: Any = self.baseline
+        if baseline is not None and not isinstance(baseline, Scenario):
+            problems.append(Problem(where, "[scenario] baseline", "must be a Scenario or None",
+                                    baseline))
+        run: Any = self.run
         if not isinstance(run, RunConfig):
             problems.append(Problem(where, "[run]", "must be a RunConfig", run))
         else:
@@ -241,6 +252,14 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _float(v: int | float) -> float:
+    """``float(v)``; an int beyond the float range is +-inf, as a float literal that big is."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
 def _suggest(key: str, options: Iterable[str]) -> str:
     match = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
@@ -266,7 +285,7 @@ def _check_scenario_table(t: Mapping[str, Any], where: str) -> list[Problem]:
     if "discount_rate" in t:
         p = registry()["discount_rate"]
         v = t["discount_rate"]
-        rule = check_value(p, float(v)) if _is_number(v) else "must be a number"
+        rule = check_value(p, _float(v)) if _is_number(v) else "must be a number"
         if rule:
             bad("discount_rate", rule)
     if "provisions" in t:
@@ -303,8 +322,11 @@ def _check_run(t: Mapping[str, Any], where: str) -> list[Problem]:
     return out
 
 
-def _parse_setting(name: str, spec: Any, where: str) -> tuple[Setting | None, list[Problem]]:
+def _parse_setting(name: Any, spec: Any, where: str) -> tuple[Setting | None, list[Problem]]:
     """Parse one ``[parameters]`` entry; return the setting and its problems."""
+    if not isinstance(name, str):
+        return None, [Problem(where, f"[parameters] {name!r}", "a parameter name must be a string",
+                              spec)]
     key = f"[parameters] {name}"
     reg = registry()
     if name not in reg:
@@ -319,14 +341,14 @@ def _parse_setting(name: str, spec: Any, where: str) -> tuple[Setting | None, li
         k = f"{key}.{sub}" if sub else key
         if not _is_number(v):
             return Problem(where, k, f"must be a number ({param.unit})", v)
-        rule = check_value(param, float(v))
+        rule = check_value(param, _float(v))
         return Problem(where, k, rule, v) if rule else None
 
     if _is_number(spec):
         found = value_problem(spec)
         if found:
             return None, [found]
-        return Setting(float(spec), None, param.dollar_year, where), []
+        return Setting(_float(spec), None, param.dollar_year, where), []
     if not isinstance(spec, Mapping):
         return None, [
             Problem(where, key, "must be a number or a table {value=...} or {dist=...}", spec)
@@ -356,44 +378,64 @@ def _parse_setting(name: str, spec: Any, where: str) -> tuple[Setting | None, li
         if found:
             problems.append(found)
     if "dist" not in spec:
-        for extra in sorted(spec):
+        for extra in sorted(spec, key=str):
             problems.append(
                 Problem(where, f"{key}.{extra}",
                         "unknown key (a setting takes value, dollar_year, or dist and its "
-                        "keys)" + _suggest(extra, ["value", "dollar_year", "dist"]), spec[extra])
+                        "keys)" + _suggest(str(extra), ["value", "dollar_year", "dist"]),
+                        spec[extra])
             )
         if value is None and not problems:
             problems.append(Problem(where, key, "needs 'value' or 'dist'", spec))
         if problems:
             return None, problems
         assert value is not None
-        return Setting(float(value), None, dollar_year, where), []
+        return Setting(_float(value), None, dollar_year, where), []
 
-    dist, dist_problems = parse_distribution(spec)
-    problems += [
-        Problem(where, f"{key}.{msg.split(':', 1)[0]}", *_split_rule(msg)) for msg in dist_problems
-    ]
+    dist, dist_problems = check_distribution(spec)
+    problems += [Problem(where, f"{key}.{k}", rule, v) for k, rule, v in dist_problems]
     if dist is not None:
-        for end in dist.range:
-            rule = check_value(param, end)
-            if rule:
-                problems.append(
-                    Problem(where, key, f"distribution reaches {end:g}, which {rule}",
-                            dist.to_spec())
-                )
+        problems += _range_problems(param, dist, key, where)
     if problems or dist is None:
         return None, problems
-    central = float(value) if value is not None else dist.central
+    central = _float(value) if value is not None else dist.central
     return Setting(central, dist, dollar_year, where), []
 
 
-def _split_rule(msg: str) -> tuple[str, Any]:
-    """Split a distribution problem ``"key: rule, got value"`` into (rule, value)."""
-    body = msg.split(":", 1)[1].strip()
-    if ", got " in body:
-        rule, got = body.rsplit(", got ", 1)
-        return rule, got
-    return body, ...
+def _range_problems(param: Parameter, dist: Distribution, key: str, where: str) -> list[Problem]:
+    out = []
+    for end in dist.range:
+        rule = check_value(param, end)
+        if rule:
+            out.append(
+                Problem(where, key, f"distribution reaches {end:g}, which {rule}", dist.to_spec())
+            )
+    return out
+
+
+def _check_setting(name: str, setting: Setting, where: str) -> list[Problem]:
+    """Check a :class:`Setting` given directly in code (names, value and range as in a file)."""
+    key = f"[parameters] {name}"
+    reg = registry()
+    if name not in reg:
+        return [Problem(where, key, "unknown parameter" + _suggest(name, reg), setting)]
+    param = reg[name]
+    if param.role == "reference":
+        return [
+            Problem(where, key, "is a reference figure (a cross-check), not a model input",
+                    setting)
+        ]
+    v = setting.value
+    rule = check_value(param, _float(v)) if _is_number(v) else f"must be a number ({param.unit})"
+    out = [Problem(where, f"{key}.value", rule, v)] if rule else []
+    dist: Any = setting.dist
+    if dist is not None:
+        if isinstance(dist, Distribution):
+            out += _range_problems(param, dist, key, where)
+        else:
+            out.append(Problem(where, f"{key}.dist", "must be a Distribution or None",
+                               dist))
+    return out
 
 
 # -- files ---------------------------------------------------------------------
@@ -408,9 +450,17 @@ def _locate(ref: str, relative_to: Path | None) -> Path | None:
     if stem in shipped:
         candidates.append(shipped[stem])
     for c in candidates:
-        if c.is_file():
+        if _is_file(c):
             return c
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for names the OS refuses (too long, bad characters)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _read(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
@@ -422,6 +472,8 @@ def _read(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     except IsADirectoryError:
         problems.append(Problem(str(path), "", "is a directory, not a scenario file"))
     except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(str(path), "", f"not valid TOML: {exc}"))
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
         problems.append(Problem(str(path), "", f"not valid TOML: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), "", f"not UTF-8 text: {exc.reason}"))
@@ -533,15 +585,15 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> Scenario | None:
-    if not path.is_file():
-        found = _locate(str(path), None)
-        if found is None:
+    if not _is_file(path):
+        located = _locate(str(path), None)
+        if located is None:
             problems.append(
                 Problem(str(path), "", "file not found (nor a shipped scenario: "
                         + ", ".join(shipped_scenarios()) + ")")
             )
             return None
-        path = found
+        path = located
     n_before = len(problems)
     raw = _collect(path, problems, ())
     if raw is None:
