@@ -96,10 +96,6 @@ examples:
 """
 
 
-class _OutputError(Exception):
-    """The output directory cannot be used or written (the user's to fix)."""
-
-
 # -- parser ------------------------------------------------------------------------
 def _common(debug_default: object) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
@@ -117,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog=_PROG,
-        description="Fiscal-impact scenarios for EO 13768 (interior immigration enforcement, "
-        "2017): cited parameters, CBO-style tables.",
+        description="Fiscal-impact scenarios for EO 13768 (interior immigration enforcement,\n"
+        "2017): cited parameters, uncertain inputs, CBO-style tables.",
         epilog=_MAIN_EPILOG,
         formatter_class=fmt,
         parents=[_common(False)],
@@ -164,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser(
         "params",
         help="list the cited parameter registry",
-        description="The parameter registry: value, unit, dollar year, uncertainty range, "
+        description="The parameter registry: value, unit, dollar year, uncertainty range,\n"
         "source kind and citation of every figure the model uses.",
         epilog=_PARAMS_EPILOG,
         formatter_class=fmt,
@@ -213,16 +209,17 @@ def _expand(args: Sequence[str]) -> tuple[list[_Entry], list[str]]:
             stem = arg[:-5] if arg.endswith(".toml") else arg
             entries.append(_Entry(arg, stem.replace("\\", "/").strip("/").replace("/", "_")))
     unique: list[_Entry] = []
-    used: set[str] = set()
+    used = {"summary.csv", MARKER}  # the top-level files
     for e in entries:
         key = str(Path(e.ref).resolve()) if Path(e.ref).is_file() else e.ref
         if key in seen:
             continue
         seen.add(key)
-        ident, n = e.ident or "scenario", 1
+        base = e.ident or "scenario"
+        ident, n = base, 1
         while ident in used:
             n += 1
-            ident = f"{e.ident}_{n}"
+            ident = f"{base}_{n}"
         used.add(ident)
         unique.append(_Entry(e.ref, ident))
     return unique, problems

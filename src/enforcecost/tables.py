@@ -98,7 +98,7 @@ def units_line(res: Result, basis: Basis) -> str:
         raise ValueError(f"'basis' must be one of {', '.join(BASES)}: {basis!r}")
     line = f"Millions of dollars, by fiscal year, {money}"
     if not res.deterministic:
-        line += f"; means of {res.draws:,} draws"
+        line += f"; means of {res.draws:,} draw{'s' if res.draws != 1 else ''}"
     return line
 
 

@@ -1,0 +1,528 @@
+"""The ``enforcecost`` command, called in-process through ``main(argv)``."""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import enforcecost as ec
+from enforcecost import cli
+from enforcecost.cli import MARKER, main
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "src" / "enforcecost" / "data" / "scenarios"
+EO = SCENARIOS / "eo13768.toml"
+
+BROKEN = """\
+[scenario]
+name = "Broken"
+baseline = "pre_eo_2016"
+
+[parameters]
+ero_oficers_added = 5000
+detention_share = 1.5
+
+[runn]
+draws = 10
+
+[run]
+sampler = "halton"
+"""
+
+
+@pytest.fixture(scope="module")
+def eo_result() -> ec.Result:
+    return ec.evaluate(ec.load_scenario(EO))
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def _section(text: str, title: str) -> list[str]:
+    """The lines of one perspective's printed table, from its title to the blank line."""
+    lines = text.splitlines()
+    start = lines.index(title)
+    end = lines.index("", start)
+    return lines[start:end]
+
+
+# -- run -----------------------------------------------------------------------------------
+def test_run_writes_every_expected_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], eo_result: ec.Result
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EO), "--out", str(out)]) == 0
+    bases = ("nominal", "real", "pv")
+    per = {
+        *(f"eo13768/table_{p}_{b}.csv" for p in ec.PERSPECTIVES for b in bases),
+        *(f"eo13768/{kind}_{b}.csv" for kind in ("ledger", "summary") for b in bases),
+        "eo13768/pipeline.csv",
+        "eo13768/pipeline_baseline.csv",
+        "eo13768/nonmonetized.csv",
+        "eo13768/parameters_used.csv",
+    }
+    assert _files(out) == {*per, "summary.csv", MARKER}
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temp left
+    err = capsys.readouterr().err
+    assert f"wrote 1 scenario to {out}" in err
+
+
+def test_run_prints_cbo_table_matching_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], eo_result: ec.Result
+) -> None:
+    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == (
+        "EO 13768, full implementation: impact relative to "
+        "Pre-order baseline (Priority Enforcement Program, FY2016)"
+    )
+    federal = _section(text, "Federal budget")
+    assert federal[1] == "Millions of dollars, by fiscal year, nominal (then-year) dollars"
+    assert federal[2].split()[-2:] == ["2017-2021", "2017-2026"]
+    total = federal[-1].split()
+    assert total[0] == "Total"
+    printed = int(total[-1].replace(",", ""))
+    assert abs(printed - eo_result.total("federal") / 1e6) <= 0.5
+    printed_5 = int(total[-2].replace(",", ""))
+    assert abs(printed_5 - eo_result.total("federal", years=5) / 1e6) <= 0.5
+    for title in ("State and local budgets", "All governments (federal, state and local)",
+                  "Economy (outside government budgets)"):
+        assert title in text
+    n = len(eo_result.nonmonetized())
+    assert f"Not estimated: {n} non-monetized effects (listed in eo13768/nonmonetized.csv)." in text
+
+
+def test_run_csvs_read_back_equal_result(tmp_path: Path, eo_result: ec.Result) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EO), "--out", str(out), "--quiet"]) == 0
+    d = out / "eo13768"
+    for basis in ("nominal", "real", "pv"):
+        for p in ec.PERSPECTIVES:
+            back = pd.read_csv(d / f"table_{p}_{basis}.csv", index_col="provision")
+            pd.testing.assert_frame_equal(back, eo_result.table(p, basis), check_exact=False,
+                                          rtol=1e-12, check_names=False)
+        ledger = pd.read_csv(d / f"ledger_{basis}.csv")
+        want = eo_result.ledger(basis)
+        pd.testing.assert_frame_equal(ledger, want, check_exact=False, rtol=1e-12,
+                                      check_dtype=False)
+        summary = pd.read_csv(d / f"summary_{basis}.csv", index_col=["perspective", "provision"])
+        pd.testing.assert_frame_equal(summary, eo_result.summary(basis), check_exact=False,
+                                      rtol=1e-12)
+    pipeline = pd.read_csv(d / "pipeline.csv", index_col="fiscal_year")
+    pd.testing.assert_frame_equal(pipeline, eo_result.pipeline(), check_exact=False,
+                                  rtol=1e-12, check_dtype=False)
+    nonmon = pd.read_csv(d / "nonmonetized.csv", index_col="id")
+    assert list(nonmon.index) == list(eo_result.nonmonetized().index)
+    used = pd.read_csv(d / "parameters_used.csv", keep_default_na=False)
+    assert set(used["side"]) == {"policy", "baseline"}
+    beds = used[(used["side"] == "policy") & (used["name"] == "detention_beds")].iloc[0]
+    assert float(beds["value"]) == 51379
+    assert str(beds["changed"]) == "True"
+
+    summary = pd.read_csv(out / "summary.csv")
+    fed = summary[summary["perspective"] == "federal"].iloc[0]
+    assert fed["scenario"] == "eo13768"
+    assert fed["nominal_window_millions"] == pytest.approx(eo_result.total("federal") / 1e6,
+                                                           rel=1e-12)
+    assert fed["pv_5yr_millions"] == pytest.approx(
+        eo_result.total("federal", "pv", years=5) / 1e6, rel=1e-12
+    )
+    assert len(summary) == len(ec.PERSPECTIVES)
+
+
+def test_run_basis_option_limits_files_and_sets_printed_basis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EO), "--out", str(out), "--basis", "real", "real"]) == 0
+    text = capsys.readouterr().out
+    assert "constant 2017 dollars" in text
+    assert "nominal (then-year)" not in text
+    names = _files(out / "eo13768")
+    assert "ledger_real.csv" in names
+    assert not any("nominal" in n or "_pv" in n for n in names)
+    assert list(pd.read_csv(out / "summary.csv").columns[-2:]) == [
+        "real_5yr_millions", "real_window_millions"
+    ]
+
+
+def test_run_directory_names_outputs_by_relative_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "scen"
+    shutil.copytree(SCENARIOS / "calibration", src / "calibration")
+    shutil.copy(SCENARIOS / "pre_eo_2016.toml", src)
+    (src / ".ipynb_checkpoints").mkdir()
+    shutil.copy(SCENARIOS / "pre_eo_2016.toml", src / ".ipynb_checkpoints" / "copy.toml")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    assert capsys.readouterr().out == ""  # --quiet
+    subdirs = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert subdirs == ["calibration_aaf_2015_high", "calibration_aaf_2015_low", "pre_eo_2016"]
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(dict.fromkeys(summary["scenario"])) == subdirs  # sorted, as run
+
+
+def test_run_avoids_name_collisions_and_duplicates(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(SCENARIOS / "pre_eo_2016.toml", tmp_path / sub / "x.toml")
+    a, b = str(tmp_path / "a" / "x.toml"), str(tmp_path / "b" / "x.toml")
+    out = tmp_path / "out"
+    assert main(["run", a, b, a, "--out", str(out), "-q", "--basis", "nominal"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["x", "x_2"]
+
+
+def test_run_accepts_shipped_scenario_names(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "calibration/aaf_2015_low", "--out", str(out), "-q"]) == 0
+    assert (out / "calibration_aaf_2015_low" / "table_federal_real.csv").is_file()
+
+
+def test_run_with_one_broken_file_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN)
+    out = tmp_path / "out"
+    assert main(["run", str(EO), str(broken), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]  # nothing written
+    err = captured.err
+    assert f"{broken}: [parameters] ero_oficers_added: unknown parameter" in err
+    assert f"{broken}: [parameters] detention_share: must be within [0, 1], got 1.5" in err
+    assert f"{broken}: [runn]: unknown table" in err
+    assert f"{broken}: [run] sampler: must be one of" in err
+    assert "1 of 2 inputs invalid; nothing was run or written" in err
+    assert "Traceback" not in err
+
+
+def test_run_broken_file_leaves_existing_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EO), "--out", str(out), "-q", "--basis", "nominal"]) == 0
+    before = {p: (out / p).read_bytes() for p in _files(out)}
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN)
+    assert main(["run", str(EO), str(broken), "--out", str(out), "-q"]) == 2
+    assert {p: (out / p).read_bytes() for p in _files(out)} == before
+
+
+def test_run_replaces_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EO), "--out", str(out), "-q"]) == 0
+    (out / "stale.csv").write_text("from an older run")
+    assert main(["run", "pre_eo_2016", "--out", str(out), "-q"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "pre_eo_2016", "summary.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    manifest = (out / MARKER).read_text()
+    assert manifest.startswith(f"enforcecost {ec.__version__}\n")
+    assert "pre_eo_2016" in manifest
+
+
+def test_run_crash_midway_keeps_old_output_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "pre_eo_2016", "--out", str(out), "-q"]) == 0
+    before = {p: (out / p).read_bytes() for p in _files(out)}
+    calls = []
+    real = cli.evaluate
+
+    def second_fails(sc: ec.Scenario) -> ec.Result:
+        calls.append(sc.name)
+        if len(calls) == 2:
+            raise RuntimeError("boom in the model")
+        return real(sc)
+
+    monkeypatch.setattr(cli, "evaluate", second_fails)
+    assert main(["run", str(EO), "pre_eo_2016", "--out", str(out), "-q"]) == 1
+    assert len(calls) == 2
+    assert {p: (out / p).read_bytes() for p in _files(out)} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert "internal error: RuntimeError: boom in the model" in capsys.readouterr().err
+
+
+def test_run_refuses_to_replace_a_directory_it_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    assert main(["run", str(EO), "--out", str(precious)]) == 2
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    assert sorted(p.name for p in precious.iterdir()) == ["thesis.tex"]
+    assert "not an enforcecost output directory" in capsys.readouterr().err
+
+
+def test_run_refuses_out_containing_inputs_or_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / MARKER).write_text("")
+    shutil.copy(EO, d / "mine.toml")
+    shutil.copy(SCENARIOS / "pre_eo_2016.toml", d)
+    assert main(["run", str(d / "mine.toml"), "--out", str(d)]) == 2
+    assert "contains the scenario file" in capsys.readouterr().err
+    (d / "mine.toml").unlink()
+    (d / "pre_eo_2016.toml").unlink()
+    monkeypatch.chdir(d)
+    assert main(["run", "pre_eo_2016", "--out", "."]) == 2
+    assert "current directory" in capsys.readouterr().err
+    assert (d / MARKER).is_file()
+
+
+def test_run_out_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("x")
+    assert main(["run", str(EO), "--out", str(target)]) == 2
+    assert "exists and is not a directory" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+def test_run_unwritable_output_is_reported_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "_write_csv", no_space)
+    assert main(["run", str(EO), "--out", str(tmp_path / "out"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the output directory" in err
+    assert "No space left on device" in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_missing_file_and_empty_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    missing = tmp_path / "missing.toml"
+    out = tmp_path / "out"
+    assert main(["run", str(missing), str(tmp_path / "empty"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: file not found" in err
+    assert "no scenario files (*.toml)" in err
+    assert not out.exists()
+
+
+# -- validate --------------------------------------------------------------------------------
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EO), "calibration/aaf_2015_low"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"ok: {EO} (EO 13768, full implementation)",
+        "ok: calibration/aaf_2015_low (Calibration: AAF (2015) mass deportation, low case)",
+    ]
+
+
+def test_validate_lists_every_mistake(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN)
+    assert main(["validate", str(broken), str(EO)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [f"ok: {EO} (EO 13768, full implementation)"]
+    err = captured.err
+    assert (f"{broken}: [parameters] ero_oficers_added: unknown parameter "
+            "(did you mean 'ero_officers_added'?), got 5000") in err
+    assert f"{broken}: [parameters] detention_share: must be within [0, 1], got 1.5" in err
+    assert f"{broken}: [runn]: unknown table (did you mean 'run'?)" in err
+    assert f"{broken}: [run] sampler: must be one of sobol, lhs, random, got 'halton'" in err
+    assert "1 of 2 inputs invalid" in err
+    assert "Traceback" not in err
+
+
+def test_validate_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SCENARIOS)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(ec.shipped_scenarios())
+    assert all(ln.startswith("ok: ") for ln in lines)
+
+
+def test_validate_invalid_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\nname = 1\n")
+    assert main(["validate", str(bad)]) == 2
+    assert f"{bad}: not valid TOML" in capsys.readouterr().err
+
+
+# -- params ----------------------------------------------------------------------------------
+def test_params_table(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "150")
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["name", "value", "unit"]
+    assert max(len(ln) for ln in lines) <= 150
+    assert any(ln.startswith("ero_officers_added ") and "10,000" in ln for ln in lines)
+    n_rows = sum(1 for ln in lines for n in ec.parameters().index if ln.startswith(n + " "))
+    assert n_rows == len(ec.parameters())
+
+
+def test_params_filters(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["params", "--kind", "assumption", "--provision", "removals"]) == 0
+    out = capsys.readouterr().out
+    reg = ec.parameters()
+    want = reg[(reg["source_kind"] == "assumption") & (reg["provision"] == "removals")].index
+    shown = [ln.split()[0] for ln in out.splitlines()[3:] if ln and not ln.startswith("[")]
+    assert shown == list(want)
+    assert len(want) > 0
+
+
+def test_params_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "p.csv"
+    assert main(["params", "--kind", "seed", "--csv", str(target)]) == 0
+    back = pd.read_csv(target, index_col="name")
+    reg = ec.parameters()
+    want = reg[reg["source_kind"] == "seed"]
+    assert list(back.index) == list(want.index)
+    assert list(back.columns) == list(want.columns)
+    assert back["value"].tolist() == want["value"].tolist()
+    assert f"wrote {len(want)} parameters to {target}" in capsys.readouterr().err
+
+
+def test_params_csv_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--csv", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("name,provision,description,unit")
+
+
+def test_params_bad_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--kind", "rumour"]) == 2
+    assert "invalid choice: 'rumour'" in capsys.readouterr().err
+
+
+# -- errors, help, version -------------------------------------------------------------------
+def test_internal_error_returns_1_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(sc: ec.Scenario) -> ec.Result:
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(cli, "evaluate", broken)
+    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "enforcecost: internal error: RuntimeError: model exploded" in err
+    assert "please report" in err.lower()
+    assert "--debug" in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    def broken(sc: ec.Scenario) -> ec.Result:
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(cli, "evaluate", broken)
+    args = ["run", str(EO), "--out", str(tmp_path / "out")]
+    argv = ["--debug", *args] if where == "before" else [*args, "--debug"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "RuntimeError: model exploded" in err
+
+
+def test_late_scenario_error_is_a_user_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def invalid(sc: ec.Scenario) -> ec.Result:
+        raise ec.ScenarioError([ec.Problem("x.toml", "[run] draws", "must be >= 1", 0)])
+
+    monkeypatch.setattr(cli, "evaluate", invalid)
+    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "x.toml: [run] draws: must be >= 1, got 0" in err
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["frobnicate"],
+        ["run", str(EO)],  # no --out
+        ["run", "--out", "x"],  # no files
+        ["run", str(EO), "--out", "x", "--basis", "euros"],
+        ["validate"],
+    ],
+)
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "usage: enforcecost" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "example"),
+    [
+        (["--help"], "enforcecost run scenarios/ --out out/"),
+        (["run", "--help"], "enforcecost run scenarios/ --out out/"),
+        (["validate", "--help"], "enforcecost validate my_scenario.toml"),
+        (["params", "--help"], "enforcecost params --kind assumption"),
+    ],
+)
+def test_help_has_examples(
+    argv: list[str], example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert example in out
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"enforcecost {ec.__version__}"
+
+
+def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["enforcecost", "--version"])
+    with pytest.raises(SystemExit) as exc:
+        runpy.run_module("enforcecost", run_name="__main__")
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"enforcecost {ec.__version__}"
+
+
+def test_console_script_entry_point() -> None:
+    beside = Path(sys.executable).with_name("enforcecost")
+    exe = str(beside) if beside.is_file() else shutil.which("enforcecost")
+    assert exe is not None, "the enforcecost console script is not installed (pip install -e .)"
+    done = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"enforcecost {ec.__version__}"
+
+
+def test_closed_stdout_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            raise ValueError("no file descriptor")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    cli._out("a table nobody reads")  # `enforcecost params | head`: no traceback
