@@ -8,21 +8,35 @@ dollar year → the enforcement pipeline → each provision's ledger lines → a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .money import Window, cpi_u
 from .parameters import registry
-from .provisions import BOOKS, Line, run_pipeline
+from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import Result, Run
 from .sampling import design
-from .scenario import Sampler, Scenario
+from .scenario import Sampler, Scenario, Setting
 
-__all__ = ["evaluate", "parameter_arrays", "run_values", "simulate", "uncertain_inputs"]
+__all__ = [
+    "ALL_ITEMS",
+    "ALL_PROVISIONS",
+    "DETAILS",
+    "Detail",
+    "evaluate",
+    "parameter_arrays",
+    "run_design",
+    "run_values",
+    "simulate",
+    "uncertain_inputs",
+]
 
 FloatArray = np.ndarray
+Detail = Literal["lines", "provisions", "payers"]
 
 
 def parameter_arrays(
@@ -56,10 +70,13 @@ def parameter_arrays(
     for name, setting in scenario.settings().items():
         v = np.asarray(values[name], dtype=np.float64)[:, None]
         if reg[name].is_money:
-            if setting.dollar_year == "nominal":
+            dy = setting.dollar_year
+            if dy is None:  # a Setting built without one: the registry's
+                dy = reg[name].dollar_year
+            if dy == "nominal":
                 v = v * base_level / index.level(window.fiscal_years, g)
-            else:
-                v = v * base_level / index.level(setting.dollar_year, g)
+            elif dy is not None:
+                v = v * base_level / index.level(dy, g)
         out[name] = v
     return out
 
@@ -74,8 +91,9 @@ def run_values(
     lines: list[Line] = []
     for provision in scenario.provisions:
         lines.extend(BOOKS[provision](p, flows))
-    shape = (draws, window.years)
-    amounts = np.stack([np.broadcast_to(line.amount, shape) for line in lines], axis=-1)
+    amounts = np.empty((len(lines), draws, window.years))
+    for i, line in enumerate(lines):
+        amounts[i] = line.amount
     labels = pd.DataFrame(
         [(ln.provision, ln.item, ln.payer, ln.kind) for ln in lines],
         columns=["provision", "item", "payer", "kind"],
@@ -95,34 +113,80 @@ def uncertain_inputs(scenario: Scenario) -> list[str]:
 
 
 def _values(
-    scenario: Scenario, names: Sequence[str], u: FloatArray | None, draws: int
+    scenario: Scenario,
+    names: Sequence[str],
+    u: FloatArray | None,
+    draws: int,
+    reuse: Mapping[str, tuple[Setting, FloatArray]] | None = None,
 ) -> dict[str, FloatArray]:
+    """Each input's values per draw; ``reuse`` holds another side's (setting, values)."""
     out = {}
     for name, setting in scenario.settings().items():
-        if u is not None and setting.dist is not None:
-            out[name] = setting.dist.ppf(u[:, names.index(name)])
-        else:
-            out[name] = np.full(draws, setting.value)
+        if reuse is not None and name in reuse and reuse[name][0] == setting:
+            out[name] = reuse[name][1]
+            continue
+        value = np.full(draws, setting.value)
+        if u is not None and setting.dist is not None and name in names:
+            q = u[:, names.index(name)]
+            drawn = ~np.isnan(q)
+            value[drawn] = setting.dist.ppf(q[drawn])
+        out[name] = value
     return out
 
 
-def _result(scenario: Scenario, u: FloatArray | None, names: Sequence[str], draws: int) -> Result:
+def _runs(
+    scenario: Scenario, u: FloatArray | None, names: Sequence[str]
+) -> tuple[Run, Run | None]:
+    """Policy and baseline runs on the same quantiles ``u`` (common random numbers)."""
+    draws = 1 if u is None else u.shape[0]
     window = Window(scenario.start_year, scenario.years)
-    policy = run_values(scenario, _values(scenario, names, u, draws), window, scenario.dollar_year)
-    baseline = None
-    if scenario.baseline is not None:
-        base = scenario.baseline
-        baseline = run_values(base, _values(base, names, u, draws), window, scenario.dollar_year)
+    values = _values(scenario, names, u, draws)
+    policy = run_values(scenario, values, window, scenario.dollar_year)
+    if scenario.baseline is None:
+        return policy, None
+    base = scenario.baseline
+    settings = scenario.settings()
+    shared = {n: (settings[n], v) for n, v in values.items()}
+    base_values = _values(base, names, u, draws, reuse=shared)
+    return policy, run_values(base, base_values, window, scenario.dollar_year)
+
+
+def _result(
+    scenario: Scenario, policy: Run, baseline: Run | None, deterministic: bool,
+    names: Sequence[str],
+) -> Result:
     return Result(
         scenario=scenario,
-        window=window,
+        window=Window(scenario.start_year, scenario.years),
         dollar_year=scenario.dollar_year,
         discount_rate=scenario.discount_rate,
         policy_run=policy,
         baseline_run=baseline,
-        deterministic=u is None,
+        deterministic=deterministic,
         inputs=tuple(names),
     )
+
+
+def run_design(scenario: Scenario, u: FloatArray | None, names: Sequence[str]) -> Result:
+    """Evaluate a scenario (and its baseline) on a design of quantiles, in one block.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    u : ndarray, shape (draws, len(names)), or None
+        Quantiles in [0, 1] of each named input's distribution, the same for
+        the policy and the baseline (common random numbers); NaN keeps that
+        input at its central value. None: one run at central values.
+    names : sequence of str
+        The inputs the columns of ``u`` stand for.
+
+    Returns
+    -------
+    Result
+        With every ledger line of every draw.
+    """
+    policy, baseline = _runs(scenario, u, names)
+    return _result(scenario, policy, baseline, u is None, names)
 
 
 def evaluate(scenario: Scenario) -> Result:
@@ -146,7 +210,52 @@ def evaluate(scenario: Scenario) -> Result:
     >>> res.total("federal", basis="nominal") > 0
     True
     """
-    return _result(scenario, None, [], 1)
+    return run_design(scenario, None, [])
+
+
+#: Ledger detail a Monte Carlo result keeps, finest first: every line; lines
+#: summed by (provision, payer, kind); lines summed by (payer, kind).
+DETAILS: tuple[Detail, ...] = ("lines", "provisions", "payers")
+_GROUP_KEYS: dict[str, list[str]] = {
+    "provisions": ["provision", "payer", "kind"],
+    "payers": ["payer", "kind"],
+}
+ALL_PROVISIONS = "all provisions"
+ALL_ITEMS = "all items"
+
+
+def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, FloatArray | None]:
+    """Labels of the kept detail and the (lines, kept) 0/1 matrix that sums into it
+    (None for every line kept as it is)."""
+    if detail == "lines":
+        return lines, None
+    keys = _GROUP_KEYS[detail]
+    labels = lines[keys].drop_duplicates().reset_index(drop=True)
+    if "provision" not in keys:
+        labels.insert(0, "provision", ALL_PROVISIONS)
+    labels.insert(1, "item", ALL_ITEMS)
+    labels = labels[["provision", "item", "payer", "kind"]]
+    pos = pd.MultiIndex.from_frame(labels[keys]).get_indexer(
+        pd.MultiIndex.from_frame(lines[keys])
+    )
+    matrix = np.zeros((len(lines), len(labels)))
+    matrix[np.arange(len(lines)), pos] = 1.0
+    return labels, matrix
+
+
+def _choose_detail(
+    detail: Detail | Literal["auto"], draws: int, years: int, lines: pd.DataFrame,
+    sides: int, max_bytes: int,
+) -> Detail:
+    if detail != "auto":
+        if detail not in DETAILS:
+            raise ValueError(f"'detail' must be 'auto' or one of {', '.join(DETAILS)}: {detail!r}")
+        return detail
+    for level in DETAILS:
+        k = len(_grouping(lines, level)[0])
+        if sides * draws * years * k * np.dtype(np.float64).itemsize <= max_bytes:
+            return level
+    return DETAILS[-1]
 
 
 def simulate(
@@ -154,6 +263,11 @@ def simulate(
     draws: int | None = None,
     seed: int | None = None,
     sampler: Sampler | None = None,
+    *,
+    block_size: int = 1 << 15,
+    detail: Detail | Literal["auto"] = "auto",
+    max_bytes: int = 1 << 30,
+    progress: Callable[[int], None] | None = None,
 ) -> Result:
     """Monte Carlo over every uncertain input, policy and baseline on the same draws.
 
@@ -162,18 +276,72 @@ def simulate(
     scenario : Scenario
         The scenario (and its baseline).
     draws, seed, sampler : optional
-        Default to the scenario's ``[run]`` table.
+        Default to the scenario's ``[run]`` table (``seed=0`` is a seed).
+    block_size : int
+        Draws computed at a time; memory for the computation grows with it.
+        Results do not depend on it.
+    detail : {'auto', 'lines', 'provisions', 'payers'}
+        Ledger detail kept per draw: every line; lines summed by provision,
+        payer and kind; or by payer and kind only. ``auto`` keeps the finest
+        detail whose per-draw cube fits in ``max_bytes``.
+    max_bytes : int
+        Memory budget of the kept per-draw cube (policy and baseline), bytes.
+    progress : callable, optional
+        Called with the number of draws finished after each block.
 
     Returns
     -------
     Result
-        ``total()`` returns arrays of shape ``(draws,)``.
+        ``total()`` returns arrays of shape ``(draws,)``. ``pipeline()`` gives
+        the means over draws.
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> res = ec.simulate(ec.load_scenario("eo13768"), draws=256, seed=1)
+    >>> res.total("federal").shape
+    (256,)
     """
     draws = scenario.run.draws if draws is None else draws
     seed = scenario.run.seed if seed is None else seed
     sampler = scenario.run.sampler if sampler is None else sampler
-    if draws < 1:
-        raise ValueError(f"'draws' must be >= 1: {draws}")
+    if not (isinstance(draws, int | np.integer) and draws >= 1):
+        raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")
+    if not (isinstance(block_size, int | np.integer) and block_size >= 1):
+        raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
     names = uncertain_inputs(scenario)
-    u = design(len(names), draws, sampler=sampler, seed=seed)
-    return _result(scenario, u, names, draws)
+    years = scenario.years
+    kept: list[dict[str, Any]] = []
+    for start in range(0, draws, block_size):
+        stop = min(start + block_size, draws)
+        u = design(len(names), draws, sampler=sampler, seed=seed, start=start, stop=stop)
+        runs = _runs(scenario, u, names)
+        if not kept:
+            level = _choose_detail(detail, draws, years, runs[0].lines,
+                                   1 + (runs[1] is not None), max_bytes)
+            for run in runs:
+                if run is not None:
+                    labels, matrix = _grouping(run.lines, level)
+                    kept.append({
+                        "run": run, "labels": labels, "matrix": matrix,
+                        "amounts": np.empty((len(labels), draws, years)),
+                        "price": np.empty((draws, years)),
+                        "flows": {f.name: np.zeros((1, years)) for f in fields(Flows)},
+                    })
+        for side, run in zip(kept, runs, strict=False):
+            assert run is not None
+            matrix, block = side["matrix"], run.amounts
+            if matrix is not None:
+                block = (matrix.T @ block.reshape(len(matrix), -1)).reshape(-1, *block.shape[1:])
+            side["amounts"][:, start:stop] = block
+            side["price"][start:stop] = run.price
+            for name, acc in side["flows"].items():
+                acc += getattr(run.flows, name).sum(axis=0, keepdims=True) / draws
+        if progress is not None:
+            progress(stop - start)
+    sides = [
+        Run(scenario=k["run"].scenario, lines=k["labels"], amounts=k["amounts"],
+            price=k["price"], flows=Flows(**k["flows"]))
+        for k in kept
+    ]
+    return _result(scenario, sides[0], sides[1] if len(sides) > 1 else None, False, names)

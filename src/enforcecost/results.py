@@ -10,6 +10,7 @@ each side as a Result of its own.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -26,7 +27,7 @@ from .provisions import Flows
 if TYPE_CHECKING:
     from .scenario import Scenario
 
-__all__ = ["PERSPECTIVES", "Perspective", "Result", "Run", "nonmonetized"]
+__all__ = ["PERSPECTIVES", "Perspective", "PrecisionWarning", "Result", "Run", "nonmonetized"]
 
 Perspective = Literal["federal", "state_local", "government", "economy"]
 PERSPECTIVES: tuple[Perspective, ...] = ("federal", "state_local", "government", "economy")
@@ -40,6 +41,10 @@ PERCENTILES = (5, 10, 50, 90, 95)
 _KEYS = ["provision", "item", "payer", "kind"]
 
 
+class PrecisionWarning(UserWarning):
+    """Too few Monte Carlo draws for the precision a summary shows."""
+
+
 @dataclass(frozen=True)
 class Run:
     """One scenario evaluated on a block of draws.
@@ -49,8 +54,9 @@ class Run:
     scenario : Scenario
     lines : DataFrame
         One row per ledger line: provision, item, payer, kind.
-    amounts : ndarray, shape (draws, years, lines)
-        Real dollars of the run's dollar year; positive = cost to the payer.
+    amounts : ndarray, shape (lines, draws, years)
+        Real dollars of the run's dollar year; positive = cost to the payer
+        (line-major, so each line's block is contiguous).
     price : ndarray, shape (draws, years)
         Price level of each fiscal year relative to the dollar year (nominal = real × price).
     flows : Flows
@@ -143,7 +149,7 @@ class Result:
     @property
     def draws(self) -> int:
         """Number of draws (1 for a deterministic run)."""
-        return int(self.policy_run.amounts.shape[0])
+        return int(self.policy_run.amounts.shape[1])
 
     @property
     def fiscal_years(self) -> np.ndarray:
@@ -152,6 +158,7 @@ class Result:
 
     # -- the cube ----------------------------------------------------------
     def _lines_and_real(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """Lines and real amounts, shape ``(lines, draws, years)`` (line-major inside)."""
         if "real" not in self._cube:
             pol = self.policy_run
             if self.baseline_run is None:
@@ -161,7 +168,7 @@ class Result:
                 lines = (
                     pd.concat([pol.lines, base.lines])
                     .drop_duplicates()
-                    .assign(_order=lambda d: d["provision"].map(PROVISIONS.index))
+                    .assign(_order=lambda d: d["provision"].map(_provision_order))
                     .sort_values("_order", kind="stable")
                     .drop(columns="_order")
                     .reset_index(drop=True)
@@ -175,6 +182,15 @@ class Result:
         """The ledger lines (provision, item, payer, kind), in cube order."""
         return self._lines_and_real()[0].copy()
 
+    def _factor(self, basis: str) -> np.ndarray:
+        """Multiplier from real to ``basis`` dollars, broadcastable to (draws, years)."""
+        _check_basis(basis)
+        if basis == "real":
+            return np.ones((1, self.window.years))
+        if basis == "nominal":
+            return self.policy_run.price
+        return discount_factors(self.window, self.discount_rate)[None, :]
+
     def cube(self, basis: Basis = "nominal") -> np.ndarray:
         """Amounts, shape ``(draws, years, lines)``, in ``basis`` dollars.
 
@@ -184,13 +200,15 @@ class Result:
             ``nominal``: then-year dollars (CBO convention); ``real``: constant
             ``dollar_year`` dollars; ``pv``: real, discounted to the first year.
         """
-        _check_basis(basis)
+        factor = self._factor(basis)
         _, real = self._lines_and_real()
-        if basis == "real":
-            return real
-        if basis == "nominal":
-            return real * self.policy_run.price[:, :, None]
-        return real * discount_factors(self.window, self.discount_rate)[None, :, None]
+        return np.moveaxis(real * factor[None], 0, -1)
+
+    def _net(self, mask: np.ndarray, basis: str) -> np.ndarray:
+        """Net amount of the masked lines per draw and year, shape (draws, years)."""
+        factor = self._factor(basis)
+        _, real = self._lines_and_real()
+        return np.asarray(real[mask].sum(axis=0) * factor)
 
     def _mask(self, perspective: str) -> np.ndarray:
         if perspective not in _PAYERS:
@@ -220,7 +238,9 @@ class Result:
         """Tidy ledger: ``[draw,] fiscal_year, provision, item, payer, kind, amount``.
 
         ``amount`` is in ``basis`` dollars, positive for a cost to the payer.
-        The ``draw`` column is present for Monte Carlo results.
+        The ``draw`` column is present for Monte Carlo results, whose lines are
+        the detail :func:`~enforcecost.simulate` kept (every line, or lines
+        summed by provision or by payer, with item ``'all items'``).
         """
         lines = self._lines_and_real()[0]
         cube = self.cube(basis)
@@ -234,6 +254,19 @@ class Result:
             }
         )
         return frame.drop(columns="draw") if self.deterministic else frame
+
+    def _provision_mask(self, provision: str) -> np.ndarray:
+        if provision not in PROVISIONS:
+            raise ValueError(
+                f"'provision' must be one of {', '.join(PROVISIONS)}: {provision!r}"
+            )
+        kept = self._lines_and_real()[0]["provision"]
+        if not kept.isin(PROVISIONS).any() and len(kept):
+            raise ValueError(
+                "this Monte Carlo result kept totals by payer only; rerun simulate(..., "
+                "detail='provisions') or with a larger max_bytes for provision detail"
+            )
+        return (kept == provision).to_numpy()
 
     def total(
         self,
@@ -263,19 +296,15 @@ class Result:
         """
         mask = self._mask(perspective)
         if provision is not None:
-            if provision not in PROVISIONS:
-                raise ValueError(f"'provision' must be one of {', '.join(PROVISIONS)}: "
-                                 f"{provision!r}")
-            mask = mask & (self._lines_and_real()[0]["provision"] == provision).to_numpy()
-        cube = self.cube(basis)[:, self._year_mask(years)][:, :, mask]
-        per_draw = cube.sum(axis=(1, 2))
+            mask = mask & self._provision_mask(provision)
+        per_draw = self._net(mask, basis)[:, self._year_mask(years)].sum(axis=1)
         return float(per_draw[0]) if self.deterministic else per_draw
 
     def annual(
         self, perspective: Perspective = "federal", basis: Basis = "nominal"
     ) -> np.ndarray:
         """Net cost per fiscal year, shape ``(draws, years)``."""
-        return self.cube(basis)[:, :, self._mask(perspective)].sum(axis=2)
+        return self._net(self._mask(perspective), basis)
 
     def by_provision(
         self, perspective: Perspective = "federal", basis: Basis = "nominal"
@@ -283,11 +312,15 @@ class Result:
         """Mean net cost by fiscal year (rows) and provision (columns), dollars."""
         lines = self._lines_and_real()[0]
         mask = self._mask(perspective)
-        cube = self.cube(basis).mean(axis=0)[:, mask]
-        frame = pd.DataFrame(cube, index=pd.Index(self.fiscal_years, name="fiscal_year"))
-        frame.columns = pd.Index(lines["provision"].to_numpy()[mask], name="provision")
-        grouped = frame.T.groupby(level=0, sort=False).sum().T
-        return grouped.reindex(columns=[p for p in PROVISIONS if p in grouped.columns])
+        present = list(dict.fromkeys(lines.loc[mask, "provision"]))
+        order = sorted(present, key=_provision_order)
+        data = {
+            p: self._net(mask & (lines["provision"] == p).to_numpy(), basis).mean(axis=0)
+            for p in order
+        }
+        frame = pd.DataFrame(data, index=pd.Index(self.fiscal_years, name="fiscal_year"))
+        frame.columns.name = "provision"
+        return frame
 
     def table(
         self,
@@ -322,41 +355,70 @@ class Result:
         return by
 
     def summary(
-        self, basis: Basis = "nominal", years: int | Sequence[int] | None = None
+        self,
+        basis: Basis = "nominal",
+        years: int | Sequence[int] | None = None,
+        *,
+        rel_precision: float = 0.05,
     ) -> pd.DataFrame:
         """Distribution of the window total by perspective and provision.
+
+        Parameters
+        ----------
+        basis : {'nominal', 'real', 'pv'}
+        years : int, sequence of int, or None
+            As in :meth:`total`.
+        rel_precision : float
+            Warn (:class:`PrecisionWarning`) when a perspective total's Monte
+            Carlo standard error of the mean, p5, p50 or p95 exceeds this share
+            of its standard deviation (default 5%).
 
         Returns
         -------
         DataFrame
             Indexed by (perspective, provision), ``provision = 'all'`` for the
-            perspective's total; columns mean, sd, p5, p10, p50, p90, p95, in
-            ``basis`` dollars.
+            perspective's total; columns mean, sd, p5, p10, p50, p90, p95 and
+            their Monte Carlo standard errors ``mean_se``, ``p5_se``, ...,
+            in ``basis`` dollars.
+
+        Notes
+        -----
+        The standard error of the mean is ``sd / sqrt(n)`` (conservative for
+        scrambled Sobol' and Latin hypercube designs, whose errors are smaller).
+        The standard error of the ``p``-quantile is the order-statistic estimate
+        ``(Q(p + h) - Q(p - h)) / 2`` with ``h = sqrt(p (1 - p) / n)``, the
+        spread of quantiles one binomial standard deviation apart.
         """
         lines = self._lines_and_real()[0]
-        cube = self.cube(basis)[:, self._year_mask(years)].sum(axis=1)  # (draws, lines)
+        ymask = self._year_mask(years)
+        n = self.draws
         rows = []
+        imprecise = []
         for perspective in PERSPECTIVES:
             mask = self._mask(perspective)
             if not mask.any():
                 continue
             groups = {"all": mask}
-            for prov in PROVISIONS:
-                m = mask & (lines["provision"] == prov).to_numpy()
-                if m.any():
-                    groups[prov] = m
+            for prov in sorted(set(lines.loc[mask, "provision"]), key=_provision_order):
+                if prov in PROVISIONS:
+                    groups[prov] = mask & (lines["provision"] == prov).to_numpy()
             for name, m in groups.items():
-                x = cube[:, m].sum(axis=1)
-                rows.append(
-                    {
-                        "perspective": perspective,
-                        "provision": name,
-                        "mean": x.mean(),
-                        "sd": x.std(ddof=1) if x.size > 1 else 0.0,
-                        **{f"p{q}": v for q, v in zip(PERCENTILES, np.percentile(x, PERCENTILES),
-                                                      strict=True)},
-                    }
-                )
+                x = self._net(m, basis)[:, ymask].sum(axis=1)
+                row = _distribution(x)
+                rows.append({"perspective": perspective, "provision": name, **row})
+                if name == "all" and n > 1 and row["sd"] > 0:
+                    worst = max(row[k] for k in ("mean_se", "p5_se", "p50_se", "p95_se"))
+                    if worst > rel_precision * row["sd"]:
+                        imprecise.append(f"{perspective} (se {worst / row['sd']:.1%} of sd)")
+        if imprecise:
+            warnings.warn(
+                f"{n} draws are too few for the precision shown: Monte Carlo standard "
+                f"errors exceed {rel_precision:.0%} of the spread for "
+                + ", ".join(imprecise)
+                + "; use more draws",
+                PrecisionWarning,
+                stacklevel=2,
+            )
         return pd.DataFrame(rows).set_index(["perspective", "provision"])
 
     def pipeline(self, side: Literal["policy", "baseline"] = "policy") -> pd.DataFrame:
@@ -376,11 +438,29 @@ class Result:
         return reg[keep]
 
 
+def _provision_order(provision: str) -> int:
+    return PROVISIONS.index(provision) if provision in PROVISIONS else len(PROVISIONS)
+
+
+def _distribution(x: np.ndarray) -> dict[str, float]:
+    """Mean, sd, percentiles and their Monte Carlo standard errors of a sample."""
+    n = x.size
+    q = np.asarray(PERCENTILES, dtype=np.float64) / 100.0
+    row = {"mean": float(x.mean()), "sd": float(x.std(ddof=1)) if n > 1 else 0.0}
+    row.update({f"p{p}": float(v) for p, v in zip(PERCENTILES, np.quantile(x, q), strict=True)})
+    row["mean_se"] = row["sd"] / np.sqrt(n)
+    h = np.sqrt(q * (1.0 - q) / n)
+    hi = np.quantile(x, np.minimum(q + h, 1.0))
+    lo = np.quantile(x, np.maximum(q - h, 0.0))
+    row.update({f"p{p}_se": float(v) for p, v in zip(PERCENTILES, (hi - lo) / 2.0, strict=True)})
+    return row
+
+
 def _aligned(run: Run, lines: pd.DataFrame) -> np.ndarray:
     key = pd.MultiIndex.from_frame(run.lines[_KEYS])
     pos = pd.MultiIndex.from_frame(lines[_KEYS]).get_indexer(key)
-    out = np.zeros((*run.amounts.shape[:2], len(lines)))
-    out[:, :, pos] = run.amounts
+    out = np.zeros((len(lines), *run.amounts.shape[1:]))
+    out[pos] = run.amounts
     return out
 
 
