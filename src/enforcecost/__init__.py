@@ -11,6 +11,7 @@ Quick use::
 
 from __future__ import annotations
 
+from . import sensitivity
 from ._version import __version__
 from .errors import Problem, ScenarioError
 from .model import evaluate, simulate
@@ -18,11 +19,13 @@ from .money import BASES, Window
 from .parameters import PROVISIONS, Parameter, parameters, registry
 from .results import PERSPECTIVES, Result, nonmonetized
 from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
+from .sensitivity import Output, as_function, morris, sobol, tornado
 
 __all__ = [
     "BASES",
     "PERSPECTIVES",
     "PROVISIONS",
+    "Output",
     "Parameter",
     "Problem",
     "Result",
@@ -32,11 +35,16 @@ __all__ = [
     "Setting",
     "Window",
     "__version__",
+    "as_function",
     "evaluate",
     "load_scenario",
+    "morris",
     "nonmonetized",
     "parameters",
     "registry",
+    "sensitivity",
     "shipped_scenarios",
     "simulate",
+    "sobol",
+    "tornado",
 ]

@@ -1,0 +1,371 @@
+"""Sensitivity analysis: which inputs, and which kinds of input, drive the impact.
+
+Scenario-level methods (:func:`tornado`, :func:`morris`, :func:`sobol`) run the
+model on designs of input quantiles, policy and baseline on the same quantiles
+(common random numbers), and report each input with its provision and source
+kind, so a report can say how much of the uncertainty rests on assumptions.
+
+The same estimators work on any vectorized function
+(:func:`sobol_indices`, :func:`morris_indices`), and :func:`as_function` gives
+the scenario's impact as a plain function of its uncertain inputs so SALib,
+EMA Workbench or SciPy can drive the model too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import stats
+
+from ._morris import MorrisResult, morris_indices
+from ._sobol import SobolResult, sobol_indices
+from .model import run_design, uncertain_inputs
+from .money import Basis
+from .parameters import registry
+from .results import Perspective
+from .scenario import Scenario
+
+__all__ = [
+    "MorrisResult",
+    "Output",
+    "ScenarioMorris",
+    "ScenarioSobol",
+    "SobolResult",
+    "TornadoResult",
+    "as_function",
+    "morris",
+    "morris_indices",
+    "sobol",
+    "sobol_indices",
+    "tornado",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Output:
+    """The model output a sensitivity study explains.
+
+    Parameters
+    ----------
+    perspective : {'federal', 'state_local', 'government', 'economy'}
+    basis : {'nominal', 'real', 'pv'}
+    years : int, sequence of int, or None
+        None: the whole window; N: the first N fiscal years; a sequence: those
+        fiscal years (one fiscal year: ``[2020]``).
+    provision : str or None
+        One provision's lines only.
+    """
+
+    perspective: Perspective = "federal"
+    basis: Basis = "nominal"
+    years: int | tuple[int, ...] | None = None
+    provision: str | None = None
+
+    def label(self, scenario: Scenario) -> str:
+        """Plain-words description, e.g. 'federal net cost, FY2017-FY2026, nominal $'."""
+        fy0 = scenario.start_year
+        if self.years is None:
+            span = f"FY{fy0}-FY{fy0 + scenario.years - 1}"
+        elif isinstance(self.years, int):
+            span = f"FY{fy0}-FY{fy0 + self.years - 1}"
+        else:
+            span = ", ".join(f"FY{y}" for y in self.years)
+        what = f"{self.provision} " if self.provision else ""
+        side = "impact" if scenario.baseline is not None else "cost"
+        return f"{self.perspective} {what}net {side}, {span}, {self.basis} dollars"
+
+
+def _output(output: Output | str | None) -> Output:
+    if output is None:
+        return Output()
+    if isinstance(output, str):
+        return Output(perspective=output)  # type: ignore[arg-type]
+    return output
+
+
+class _QuantileModel:
+    """The scenario's output as a function of its uncertain inputs' quantiles."""
+
+    def __init__(self, scenario: Scenario, output: Output) -> None:
+        self.scenario = scenario
+        self.output = output
+        self.names = uncertain_inputs(scenario)
+        if not self.names:
+            raise ValueError(f"scenario {scenario.name!r} has no uncertain inputs to analyse")
+        # validate the output once, on a deterministic run
+        self(np.full((1, len(self.names)), np.nan))
+
+    def __call__(self, u: FloatArray) -> FloatArray:
+        res = run_design(self.scenario, np.asarray(u, dtype=np.float64), self.names)
+        o = self.output
+        years = list(o.years) if isinstance(o.years, tuple) else o.years
+        return np.asarray(
+            res.total(o.perspective, o.basis, years=years, provision=o.provision), dtype=np.float64
+        )
+
+    def reference(self, name: str) -> Any:
+        """The distribution defining an input's quantiles (the policy's, else the baseline's)."""
+        setting = self.scenario.settings()[name]
+        if setting.dist is None:
+            assert self.scenario.baseline is not None
+            setting = self.scenario.baseline.settings()[name]
+        assert setting.dist is not None
+        return setting.dist
+
+
+def _meta(names: Sequence[str]) -> pd.DataFrame:
+    reg = registry()
+    return pd.DataFrame(
+        {
+            "provision": [reg[n].provision for n in names],
+            "source_kind": [reg[n].source_kind for n in names],
+            "unit": [reg[n].unit for n in names],
+        },
+        index=pd.Index(list(names), name="input"),
+    )
+
+
+def as_function(
+    scenario: Scenario, output: Output | str | None = None
+) -> tuple[Callable[[FloatArray], FloatArray], list[Any], list[str]]:
+    """The scenario's output as a plain vectorized function of its uncertain inputs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : Output or str
+        What to compute (a perspective name is short for ``Output(perspective)``).
+
+    Returns
+    -------
+    func : callable
+        Maps an ``(n, d)`` array of input values (natural units, the registry's
+        dollar years) to the ``(n,)`` outputs, in dollars.
+    dists : list of scipy frozen distributions
+        Each input's distribution (the policy's; for an input uncertain only
+        in the baseline, the baseline's). A value ``x`` of a shared input sets
+        the baseline to the same quantile of its own distribution.
+    names : list of str
+        The inputs, in column order.
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> func, dists, names = ec.sensitivity.as_function(ec.load_scenario("eo13768"))
+    >>> x = np.array([[d.median() for d in dists]])
+    >>> func(x).shape
+    (1,)
+    """
+    model = _QuantileModel(scenario, _output(output))
+    refs = [model.reference(n) for n in model.names]
+    frozen = [r.frozen() for r in refs]
+
+    def func(x: FloatArray) -> FloatArray:
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        if x.shape[1] != len(frozen):
+            raise ValueError(f"'x' must have {len(frozen)} columns (inputs), got {x.shape[1]}")
+        u = np.column_stack([d.cdf(x[:, j]) for j, d in enumerate(frozen)])
+        return model(u)
+
+    return func, frozen, list(model.names)
+
+
+# -- tornado -------------------------------------------------------------------
+@dataclass(frozen=True)
+class TornadoResult:
+    """One-at-a-time swings: each input at the low and high end of its range.
+
+    Attributes
+    ----------
+    base : float
+        The output with every input at its central value.
+    frame : DataFrame
+        Indexed by input, sorted by swing (largest first): low_input,
+        high_input (the input values, reference side), low_output,
+        high_output, swing (= |high_output - low_output|), provision,
+        source_kind, unit.
+    output : Output
+    label : str
+    """
+
+    base: float
+    frame: pd.DataFrame
+    output: Output
+    label: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The swings table (a copy)."""
+        return self.frame.copy()
+
+
+def _quantile_range(dist: Any) -> tuple[float, float]:
+    bounded = dist.kind in ("uniform", "triangular", "pert", "discrete") or (
+        dist.kind == "normal" and "low" in dist.args and "high" in dist.args
+    )
+    return (0.0, 1.0) if bounded else (0.05, 0.95)
+
+
+def tornado(scenario: Scenario, output: Output | str | None = None) -> TornadoResult:
+    """One-at-a-time sensitivity: each uncertain input at its low and high end.
+
+    The ends are the support of bounded distributions (uniform, triangular,
+    PERT, discrete, doubly truncated normal) and the 5th/95th percentiles
+    otherwise (:attr:`Distribution.range`); all other inputs stay at their
+    central values. An input shared by policy and baseline moves to the same
+    quantile on both sides. Costs ``2 d + 1`` model runs.
+
+    Returns
+    -------
+    TornadoResult
+    """
+    out = _output(output)
+    model = _QuantileModel(scenario, out)
+    d = len(model.names)
+    u = np.full((2 * d + 1, d), np.nan)
+    for j, name in enumerate(model.names):
+        lo, hi = _quantile_range(model.reference(name))
+        u[2 * j, j], u[2 * j + 1, j] = lo, hi
+    y = model(u)
+    refs = [model.reference(n) for n in model.names]
+    frame = _meta(model.names).assign(
+        low_input=[r.range[0] for r in refs],
+        high_input=[r.range[1] for r in refs],
+        low_output=y[0 : 2 * d : 2],
+        high_output=y[1 : 2 * d : 2],
+    )
+    frame["swing"] = (frame["high_output"] - frame["low_output"]).abs()
+    frame = frame.sort_values("swing", ascending=False, kind="stable")
+    cols = ["low_input", "high_input", "low_output", "high_output", "swing",
+            "provision", "source_kind", "unit"]
+    return TornadoResult(float(y[-1]), frame[cols], out, out.label(scenario))
+
+
+# -- Morris --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScenarioMorris:
+    """Morris elementary effects of a scenario's inputs on an output.
+
+    Inputs are moved in quantile space (each input's distribution mapped to
+    [0, 1]); effects are in dollars per 0.9 of quantile (the 5th to 95th
+    percentile of the input), so inputs with different units compare.
+    """
+
+    result: MorrisResult
+    output: Output
+    label: str
+    meta: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """mu, mu_star (with interval), sigma per input, with provision and source kind,
+        sorted by mu_star."""
+        frame = self.result.to_frame().join(self.meta)
+        return frame.sort_values("mu_star", ascending=False, kind="stable")
+
+
+def morris(
+    scenario: Scenario,
+    output: Output | str | None = None,
+    *,
+    trajectories: int = 20,
+    levels: int = 4,
+    seed: int | None = None,
+) -> ScenarioMorris:
+    """Morris screening of a scenario: ``trajectories * (d + 1)`` model runs.
+
+    Returns
+    -------
+    ScenarioMorris
+    """
+    out = _output(output)
+    model = _QuantileModel(scenario, out)
+    unit = [stats.uniform(0.0, 1.0)] * len(model.names)
+    res = morris_indices(
+        model, unit, trajectories, levels=levels, seed=seed, names=model.names
+    )
+    return ScenarioMorris(res, out, out.label(scenario), _meta(model.names))
+
+
+# -- Sobol' --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScenarioSobol:
+    """Sobol' indices of a scenario's inputs, and of groups of them.
+
+    Attributes
+    ----------
+    result : SobolResult
+        Per input (and per provision group).
+    by_source : SobolResult or None
+        Grouped by source kind (seed, published, derived, assumption).
+    output : Output
+    label : str
+    """
+
+    result: SobolResult
+    by_source: SobolResult | None
+    output: Output
+    label: str
+    meta: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """S1, S1_low, S1_high, ST, ST_low, ST_high per input, with provision and source
+        kind, sorted by ST."""
+        frame = self.result.to_frame().join(self.meta)
+        return frame.sort_values("ST", ascending=False, kind="stable")
+
+    def by_provision(self) -> pd.DataFrame:
+        """Grouped indices by provision."""
+        return self.result.group_frame()
+
+    def by_source_kind(self) -> pd.DataFrame:
+        """Grouped indices by source kind; ``assumption`` is the share resting on no source."""
+        if self.by_source is None:
+            raise ValueError("run sobol(..., by_source=True) for source-kind groups")
+        frame: pd.DataFrame = self.by_source.group_frame()
+        return frame
+
+    def top(self, k: int = 5) -> list[str]:
+        """The ``k`` inputs with the largest total index."""
+        return list(self.to_frame().index[:k])
+
+
+def sobol(
+    scenario: Scenario,
+    output: Output | str | None = None,
+    *,
+    n: int = 4096,
+    replicates: int = 16,
+    seed: int | None = None,
+    by_source: bool = True,
+) -> ScenarioSobol:
+    """Sobol' first-order and total indices of a scenario's output.
+
+    Randomized-QMC intervals (``replicates`` independent scramblings), grouped
+    indices by provision, and (``by_source``) a second design grouped by
+    source kind. Costs ``n * (d + G + 2)`` model runs per design.
+
+    Returns
+    -------
+    ScenarioSobol
+    """
+    out = _output(output)
+    model = _QuantileModel(scenario, out)
+    meta = _meta(model.names)
+    unit = [stats.uniform(0.0, 1.0)] * len(model.names)
+    res = sobol_indices(
+        model, unit, n, seed=seed, replicates=replicates,
+        groups=list(meta["provision"]), names=model.names,
+    )
+    by_src = None
+    if by_source:
+        by_src = sobol_indices(
+            model, unit, n, seed=seed, replicates=replicates,
+            groups=list(meta["source_kind"]), names=model.names,
+        )
+    return ScenarioSobol(res, by_src, out, out.label(scenario), meta)
