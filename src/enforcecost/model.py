@@ -67,41 +67,68 @@ def parameter_arrays(
     base_level = index.level(dollar_year, g)
     out: dict[str, FloatArray] = {}
     reg = registry()
+    to_real: dict[int | str, FloatArray] = {}  # dollar year -> conversion factor
     for name, setting in scenario.settings().items():
         v = np.asarray(values[name], dtype=np.float64)[:, None]
         if reg[name].is_money:
             dy = setting.dollar_year
             if dy is None:  # a Setting built without one: the registry's
                 dy = reg[name].dollar_year
-            if dy == "nominal":
-                v = v * base_level / index.level(window.fiscal_years, g)
-            elif dy is not None:
-                v = v * base_level / index.level(dy, g)
+            assert dy is not None
+            if dy not in to_real:
+                years = window.fiscal_years if dy == "nominal" else dy
+                to_real[dy] = base_level / index.level(years, g)
+            v = v * to_real[dy]
         out[name] = v
     return out
+
+
+def _book(
+    scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int
+) -> tuple[list[Line], FloatArray, Flows]:
+    """The ledger lines, price levels (draws, years) and pipeline flows of one block."""
+    p = parameter_arrays(scenario, values, window, dollar_year)
+    flows = run_pipeline(p, window.years)
+    lines: list[Line] = []
+    for provision in scenario.provisions:
+        lines.extend(BOOKS[provision](p, flows))
+    index = cpi_u()
+    g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
+    price = index.level(window.fiscal_years, g) / index.level(dollar_year, g)
+    return lines, price, flows
+
+
+def _labels(lines: Sequence[Line]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(ln.provision, ln.item, ln.payer, ln.kind) for ln in lines],
+        columns=["provision", "item", "payer", "kind"],
+    )
 
 
 def run_values(
     scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int
 ) -> Run:
-    """Evaluate one scenario on given values per draw (the model's single entry point)."""
-    p = parameter_arrays(scenario, values, window, dollar_year)
-    flows = run_pipeline(p, window.years)
-    draws = flows.arrests.shape[0]
-    lines: list[Line] = []
-    for provision in scenario.provisions:
-        lines.extend(BOOKS[provision](p, flows))
-    amounts = np.empty((len(lines), draws, window.years))
+    """Evaluate one scenario on given values per draw (the model's single entry point).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    values : mapping of name -> ndarray, shape (draws,)
+        Every input's value per draw, in its setting's unit and dollar year.
+    window : Window
+    dollar_year : int
+        Constant-dollar base of the run.
+
+    Returns
+    -------
+    Run
+        Every ledger line, shape ``(lines, draws, years)``.
+    """
+    lines, price, flows = _book(scenario, values, window, dollar_year)
+    amounts = np.empty((len(lines), flows.arrests.shape[0], window.years))
     for i, line in enumerate(lines):
         amounts[i] = line.amount
-    labels = pd.DataFrame(
-        [(ln.provision, ln.item, ln.payer, ln.kind) for ln in lines],
-        columns=["provision", "item", "payer", "kind"],
-    )
-    index = cpi_u()
-    g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
-    price = index.level(window.fiscal_years, g) / index.level(dollar_year, g)
-    return Run(scenario=scenario, lines=labels, amounts=amounts, price=price, flows=flows)
+    return Run(scenario=scenario, lines=_labels(lines), amounts=amounts, price=price, flows=flows)
 
 
 def uncertain_inputs(scenario: Scenario) -> list[str]:
@@ -224,11 +251,10 @@ ALL_PROVISIONS = "all provisions"
 ALL_ITEMS = "all items"
 
 
-def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, FloatArray | None]:
-    """Labels of the kept detail and the (lines, kept) 0/1 matrix that sums into it
-    (None for every line kept as it is)."""
+def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, list[int]]:
+    """Labels of the kept detail, and the kept row each line is summed into."""
     if detail == "lines":
-        return lines, None
+        return lines, list(range(len(lines)))
     keys = _GROUP_KEYS[detail]
     labels = lines[keys].drop_duplicates().reset_index(drop=True)
     if "provision" not in keys:
@@ -238,9 +264,7 @@ def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, FloatA
     pos = pd.MultiIndex.from_frame(labels[keys]).get_indexer(
         pd.MultiIndex.from_frame(lines[keys])
     )
-    matrix = np.zeros((len(lines), len(labels)))
-    matrix[np.arange(len(lines)), pos] = 1.0
-    return labels, matrix
+    return labels, [int(i) for i in pos]
 
 
 def _choose_detail(
@@ -311,37 +335,42 @@ def simulate(
         raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
     names = uncertain_inputs(scenario)
     years = scenario.years
+    window = Window(scenario.start_year, years)
+    sides: list[Scenario] = [scenario]
+    if scenario.baseline is not None:
+        sides.append(scenario.baseline)
     kept: list[dict[str, Any]] = []
     for start in range(0, draws, block_size):
         stop = min(start + block_size, draws)
         u = design(len(names), draws, sampler=sampler, seed=seed, start=start, stop=stop)
-        runs = _runs(scenario, u, names)
-        if not kept:
-            level = _choose_detail(detail, draws, years, runs[0].lines,
-                                   1 + (runs[1] is not None), max_bytes)
-            for run in runs:
-                if run is not None:
-                    labels, matrix = _grouping(run.lines, level)
-                    kept.append({
-                        "run": run, "labels": labels, "matrix": matrix,
-                        "amounts": np.empty((len(labels), draws, years)),
-                        "price": np.empty((draws, years)),
-                        "flows": {f.name: np.zeros((1, years)) for f in fields(Flows)},
-                    })
-        for side, run in zip(kept, runs, strict=False):
-            assert run is not None
-            matrix, block = side["matrix"], run.amounts
-            if matrix is not None:
-                block = (matrix.T @ block.reshape(len(matrix), -1)).reshape(-1, *block.shape[1:])
-            side["amounts"][:, start:stop] = block
-            side["price"][start:stop] = run.price
-            for name, acc in side["flows"].items():
-                acc += getattr(run.flows, name).sum(axis=0, keepdims=True) / draws
+        shared: dict[str, tuple[Setting, FloatArray]] | None = None
+        for i, side in enumerate(sides):
+            values = _values(side, names, u, stop - start, reuse=shared)
+            if i == 0:
+                settings = side.settings()
+                shared = {n: (settings[n], v) for n, v in values.items()}
+            lines, price, flows = _book(side, values, window, scenario.dollar_year)
+            if len(kept) <= i:
+                level = _choose_detail(detail, draws, years, _labels(lines), len(sides),
+                                       max_bytes)
+                labels, rows = _grouping(_labels(lines), level)
+                kept.append({
+                    "scenario": side, "labels": labels, "rows": rows,
+                    "amounts": np.zeros((len(labels), draws, years)),
+                    "price": np.empty((draws, years)),
+                    "flows": {f.name: np.zeros((1, years)) for f in fields(Flows)},
+                })
+            k = kept[i]
+            for line, row in zip(lines, k["rows"], strict=True):
+                k["amounts"][row, start:stop] += line.amount
+            k["price"][start:stop] = price
+            for name, acc in k["flows"].items():
+                acc += getattr(flows, name).sum(axis=0, keepdims=True) / draws
         if progress is not None:
             progress(stop - start)
-    sides = [
-        Run(scenario=k["run"].scenario, lines=k["labels"], amounts=k["amounts"],
+    runs = [
+        Run(scenario=k["scenario"], lines=k["labels"], amounts=k["amounts"],
             price=k["price"], flows=Flows(**k["flows"]))
         for k in kept
     ]
-    return _result(scenario, sides[0], sides[1] if len(sides) > 1 else None, False, names)
+    return _result(scenario, runs[0], runs[1] if len(runs) > 1 else None, False, names)
