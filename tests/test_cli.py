@@ -54,15 +54,25 @@ def _section(text: str, title: str) -> list[str]:
 
 
 # -- run -----------------------------------------------------------------------------------
+# A scenario's [run] table means Monte Carlo by default: tests that check numbers against
+# ec.evaluate pass --draws 1; the others use few draws (--draws 256) to stay fast.
+MC = ["--draws", "256"]
+CENTRAL = ["--draws", "1"]
+
+
+@pytest.mark.parametrize("draws", ["1", "256"])
 def test_run_writes_every_expected_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], eo_result: ec.Result
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], draws: str
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out)]) == 0
+    assert main(["run", str(EO), "--out", str(out), "--draws", draws]) == 0
     bases = ("nominal", "real", "pv")
+    kinds = ("ledger", "summary")
+    if draws != "1":
+        kinds += ("percentiles", "percentiles_5yr")
     per = {
         *(f"eo13768/table_{p}_{b}.csv" for p in ec.PERSPECTIVES for b in bases),
-        *(f"eo13768/{kind}_{b}.csv" for kind in ("ledger", "summary") for b in bases),
+        *(f"eo13768/{kind}_{b}.csv" for kind in kinds for b in bases),
         "eo13768/pipeline.csv",
         "eo13768/pipeline_baseline.csv",
         "eo13768/nonmonetized.csv",
@@ -77,7 +87,7 @@ def test_run_writes_every_expected_file(
 def test_run_prints_cbo_table_matching_result(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], eo_result: ec.Result
 ) -> None:
-    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 0
+    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 0
     text = capsys.readouterr().out
     assert text.splitlines()[0] == (
         "EO 13768, full implementation: impact relative to "
@@ -101,7 +111,7 @@ def test_run_prints_cbo_table_matching_result(
 
 def test_run_csvs_read_back_equal_result(tmp_path: Path, eo_result: ec.Result) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", str(EO), "--out", str(out), "--quiet", *CENTRAL]) == 0
     d = out / "eo13768"
     for basis in ("nominal", "real", "pv"):
         for p in ec.PERSPECTIVES:
@@ -141,7 +151,7 @@ def test_run_basis_option_limits_files_and_sets_printed_basis(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--basis", "real", "real"]) == 0
+    assert main(["run", str(EO), "--out", str(out), "--basis", "real", "real", *MC]) == 0
     text = capsys.readouterr().out
     assert "constant 2017 dollars" in text
     assert "nominal (then-year)" not in text
@@ -162,7 +172,7 @@ def test_run_directory_names_outputs_by_relative_path(
     (src / ".ipynb_checkpoints").mkdir()
     shutil.copy(SCENARIOS / "pre_eo_2016.toml", src / ".ipynb_checkpoints" / "copy.toml")
     out = tmp_path / "out"
-    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    assert main(["run", str(src), "--out", str(out), "-q", *MC]) == 0
     assert capsys.readouterr().out == ""  # --quiet
     subdirs = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert subdirs == ["calibration_aaf_2015_high", "calibration_aaf_2015_low", "pre_eo_2016"]
@@ -176,13 +186,13 @@ def test_run_avoids_name_collisions_and_duplicates(tmp_path: Path) -> None:
         shutil.copy(SCENARIOS / "pre_eo_2016.toml", tmp_path / sub / "x.toml")
     a, b = str(tmp_path / "a" / "x.toml"), str(tmp_path / "b" / "x.toml")
     out = tmp_path / "out"
-    assert main(["run", a, b, a, "--out", str(out), "-q", "--basis", "nominal"]) == 0
+    assert main(["run", a, b, a, "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["x", "x_2"]
 
 
 def test_run_accepts_shipped_scenario_names(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", "calibration/aaf_2015_low", "--out", str(out), "-q"]) == 0
+    assert main(["run", "calibration/aaf_2015_low", "--out", str(out), "-q", *MC]) == 0
     assert (out / "calibration_aaf_2015_low" / "table_federal_real.csv").is_file()
 
 
@@ -207,7 +217,7 @@ def test_run_with_one_broken_file_writes_nothing(
 
 def test_run_broken_file_leaves_existing_output_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "-q", "--basis", "nominal"]) == 0
+    assert main(["run", str(EO), "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
     before = {p: (out / p).read_bytes() for p in _files(out)}
     broken = tmp_path / "broken.toml"
     broken.write_text(BROKEN)
@@ -217,9 +227,9 @@ def test_run_broken_file_leaves_existing_output_untouched(tmp_path: Path) -> Non
 
 def test_run_replaces_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "-q"]) == 0
+    assert main(["run", str(EO), "--out", str(out), "-q", *MC]) == 0
     (out / "stale.csv").write_text("from an older run")
-    assert main(["run", "pre_eo_2016", "--out", str(out), "-q"]) == 0
+    assert main(["run", "pre_eo_2016", "--out", str(out), "-q", *MC]) == 0
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "pre_eo_2016", "summary.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     manifest = (out / MARKER).read_text()
@@ -231,7 +241,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", "pre_eo_2016", "--out", str(out), "-q"]) == 0
+    assert main(["run", "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 0
     before = {p: (out / p).read_bytes() for p in _files(out)}
     calls = []
     real = cli.evaluate
@@ -243,7 +253,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
         return real(sc)
 
     monkeypatch.setattr(cli, "evaluate", second_fails)
-    assert main(["run", str(EO), "pre_eo_2016", "--out", str(out), "-q"]) == 1
+    assert main(["run", str(EO), "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 1
     assert len(calls) == 2
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -295,7 +305,7 @@ def test_run_unwritable_output_is_reported_without_traceback(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cli, "_write_csv", no_space)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), "-q"]) == 1
+    assert main(["run", str(EO), "--out", str(tmp_path / "out"), "-q", *MC]) == 1
     err = capsys.readouterr().err
     assert "cannot write the output directory" in err
     assert "No space left on device" in err
@@ -413,7 +423,7 @@ def test_internal_error_returns_1_without_traceback(
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(cli, "evaluate", broken)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 1
+    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 1
     err = capsys.readouterr().err
     assert "enforcecost: internal error: RuntimeError: model exploded" in err
     assert "please report" in err.lower()
@@ -433,7 +443,7 @@ def test_debug_shows_traceback(
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(cli, "evaluate", broken)
-    args = ["run", str(EO), "--out", str(tmp_path / "out")]
+    args = ["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]
     argv = ["--debug", *args] if where == "before" else [*args, "--debug"]
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -448,7 +458,7 @@ def test_late_scenario_error_is_a_user_error(
         raise ec.ScenarioError([ec.Problem("x.toml", "[run] draws", "must be >= 1", 0)])
 
     monkeypatch.setattr(cli, "evaluate", invalid)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out")]) == 2
+    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 2
     err = capsys.readouterr().err
     assert "x.toml: [run] draws: must be >= 1, got 0" in err
     assert "internal error" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import tables
+from enforcecost.results import PrecisionWarning
 from enforcecost.tables import (
     describe_distribution,
     format_millions,
@@ -239,3 +241,72 @@ def test_render_registry_narrow_puts_citation_below() -> None:
     lines = render_registry(ec.parameters(), width=90).splitlines()
     i = next(i for i, ln in enumerate(lines) if ln.startswith("ero_officers_added "))
     assert lines[i + 1] == "  EO 13768 summary (seed)"
+
+
+# -- Monte Carlo results ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mc() -> ec.Result:
+    return ec.simulate(ec.load_scenario("eo13768"), draws=64, seed=2)
+
+
+def test_run_description_and_units_line_of_monte_carlo(eo: ec.Result, mc: ec.Result) -> None:
+    assert tables.run_description(eo) == "central values"
+    assert tables.run_description(mc) == "means of 64 draws"
+    assert tables.run_description(mc, sampler="lhs", seed=0) == (
+        "means of 64 draws (lhs sampler, seed 0)"
+    )
+    assert units_line(mc, "real", sampler="sobol", seed=2) == (
+        "Millions of dollars, by fiscal year, constant 2017 dollars; "
+        "means of 64 draws (sobol sampler, seed 2)"
+    )
+    assert units_line(eo, "real", sampler="sobol", seed=2) == units_line(eo, "real")
+
+
+def test_mean_ledger_is_the_ledger_averaged_over_draws(eo: ec.Result, mc: ec.Result) -> None:
+    keys = ["fiscal_year", "provision", "item", "payer", "kind"]
+    want = mc.ledger("pv").groupby(keys, sort=False)["amount"].mean().reset_index()
+    pd.testing.assert_frame_equal(tables.mean_ledger(mc, "pv"), want, check_exact=False,
+                                  rtol=1e-12)
+    pd.testing.assert_frame_equal(tables.mean_ledger(eo), eo.ledger())
+
+
+def test_percentile_frame_takes_summary_rows(mc: ec.Result) -> None:
+    with pytest.warns(PrecisionWarning, match="64 draws are too few"):
+        frame = tables.percentile_frame(mc, "nominal")
+    assert list(frame.columns) == ["mean", "mean_se", "p5", "p5_se", "p50", "p50_se", "p95",
+                                   "p95_se"]
+    assert list(frame.index.get_level_values("span")[:2]) == ["2017-2021", "2017-2026"]
+    assert list(dict.fromkeys(frame.index.get_level_values("perspective"))) == list(
+        ec.PERSPECTIVES
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        window = mc.summary("nominal")
+        five = mc.summary("nominal", years=5)
+        text = tables.render_percentiles(mc, "nominal", sampler="sobol", seed=2)
+    assert frame.loc[("government", "2017-2026"), "p95"] == window.loc[("government", "all"),
+                                                                       "p95"]
+    assert frame.loc[("economy", "2017-2021"), "mean_se"] == five.loc[("economy", "all"),
+                                                                     "mean_se"]
+    assert text.splitlines()[0] == (
+        "Distribution of the net cost over 64 draws (sobol sampler, seed 2)"
+    )
+    assert text.count("2017-2026") == len(ec.PERSPECTIVES)
+
+
+def test_result_frames_of_monte_carlo(mc: ec.Result) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        frames = result_frames(mc, ["real"])
+        every = result_frames(mc, ["real"], ledger_draws=True)
+    assert {"percentiles_real.csv", "percentiles_5yr_real.csv", "summary_real.csv"} <= set(frames)
+    assert "draw" not in frames["ledger_real.csv"].columns
+    assert len(every["ledger_real.csv"]) == 64 * len(frames["ledger_real.csv"])
+    pd.testing.assert_frame_equal(frames["percentiles_real.csv"], frames["summary_real.csv"])
+    assert summary_frame([("mc", mc)], ["real"])["draws"].unique().tolist() == [64]
+
+
+def test_perspectives_with_lines_of_one_provision(eo: ec.Result) -> None:
+    assert perspectives_with_lines(eo, "hiring") == ["federal", "government"]
+    assert perspectives_with_lines(eo, "visa_sanctions") == list(ec.PERSPECTIVES)
+    assert perspectives_with_lines(eo, "detainers") == ["federal", "state_local", "government"]

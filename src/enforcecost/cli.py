@@ -8,25 +8,43 @@ is a bug to report, or an output directory that could not be written).
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Never
 
 import pandas as pd
+from tqdm import tqdm
 
 from . import __version__
 from ._atomic import atomic_directory, atomic_write_text
 from .errors import ScenarioError
-from .model import evaluate
+from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
-from .parameters import PROVISIONS, SOURCE_KINDS, parameters
-from .results import Result
-from .scenario import Scenario, load_scenario
-from .tables import render_registry, render_result, result_frames, summary_frame
+from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
+from .results import PERSPECTIVES, PrecisionWarning, Result
+from .scenario import SAMPLERS, Sampler, Scenario, load_scenario
+from .sensitivity import Output, morris, sobol, tornado
+from .tables import (
+    assumption_share,
+    perspectives_with_lines,
+    render_morris,
+    render_registry,
+    render_result,
+    render_sobol,
+    render_tornado,
+    result_frames,
+    run_description,
+    summary_frame,
+)
 
 __all__ = ["MARKER", "build_parser", "main"]
 
@@ -35,6 +53,13 @@ __all__ = ["MARKER", "build_parser", "main"]
 MARKER = "enforcecost-run.txt"
 
 _PROG = "enforcecost"
+_METHODS = ("tornado", "morris", "sobol")
+_SOBOL_N = 4096
+_SOBOL_REPLICATES = 16  # sensitivity.sobol's default
+_TRAJECTORIES = 20
+#: Draws per block of a Monte Carlo run: small enough for the progress bar to
+#: move, large enough to be fast. Results do not depend on it.
+_BLOCK_SIZE = 4096
 _BUG_HINT = (
     "This is a bug in enforcecost {version}, not a problem with your input. Please report "
     "it with the command you ran and your scenario files{debug}."
@@ -44,6 +69,8 @@ _MAIN_EPILOG = """\
 examples:
   enforcecost run scenarios/ --out out/          every shipped scenario, all bases
   enforcecost run scenarios/eo13768.toml --out out/ --basis real
+  enforcecost run eo13768 --out out/ --draws 1   central values only
+  enforcecost sensitivity eo13768 --method tornado --out sens/
   enforcecost validate my_scenario.toml          check a file before running it
   enforcecost params --kind assumption           the registry's assumptions
   enforcecost <command> --help                   options and examples of a command
@@ -57,11 +84,24 @@ directories skipped). A name that is not a file is looked up among the shipped
 scenarios ("eo13768", "calibration/aaf_2015_low"). If any file is invalid,
 every problem of every file is listed and nothing is run or written.
 
+Each scenario runs as its [run] table says: a Monte Carlo simulation of
+`draws` draws (policy and baseline on the same draws) when draws > 1, its
+central values when draws = 1 (or when nothing in it is uncertain). --draws,
+--seed and --sampler override every file's [run]. The printed tables are then
+means over draws, followed by the mean, 5th, 50th and 95th percentiles of each
+perspective's 5-year and window totals with their Monte Carlo standard errors.
+Too few draws for those standard errors are noted on standard error.
+
 Output (written all at once: DIR is replaced only when everything succeeded):
   DIR/summary.csv                    5-year and window totals, scenario x perspective
-  DIR/enforcecost-run.txt            what was run, by which version
-  DIR/<scenario>/table_<perspective>_<basis>.csv   CBO table, $ millions
-  DIR/<scenario>/ledger_<basis>.csv, summary_<basis>.csv   dollars
+  DIR/enforcecost-run.txt            what was run (draws, sampler, seed), by which version
+  DIR/<scenario>/table_<perspective>_<basis>.csv   CBO table, $ millions (means over draws)
+  DIR/<scenario>/ledger_<basis>.csv  dollars; for Monte Carlo runs the mean over
+                                     draws, or every draw with --ledger-draws
+  DIR/<scenario>/summary_<basis>.csv mean, sd, percentiles and standard errors, dollars
+  DIR/<scenario>/percentiles_<basis>.csv, percentiles_5yr_<basis>.csv
+                                     the same for the window and the first five
+                                     years (Monte Carlo runs only)
   DIR/<scenario>/pipeline.csv (+ pipeline_baseline.csv), nonmonetized.csv,
   DIR/<scenario>/parameters_used.csv
 <scenario> is the file's stem, or its path under a directory argument joined
@@ -71,7 +111,33 @@ An existing DIR is replaced only if it is empty or an earlier enforcecost output
 examples:
   enforcecost run scenarios/ --out out/
   enforcecost run scenarios/eo13768.toml my_variant.toml --out out/ --basis nominal pv
+  enforcecost run eo13768 --out out/ --draws 100000 --seed 7 --sampler lhs
+  enforcecost run eo13768 --out out/ --deterministic     central values only
   enforcecost run scenarios/calibration/ --out calib/ --basis real --quiet
+"""
+
+_SENSITIVITY_EPILOG = """\
+Which uncertain inputs drive a scenario's impact (policy minus baseline on the
+same input quantiles), each reported with its provision and source kind:
+  tornado  each input alone at the low and high end of its range: 2d + 1 model
+           runs for d uncertain inputs (seconds)
+  morris   elementary-effects screening: trajectories x (d + 1) runs
+  sobol    variance shares S1 (alone) and ST (with interactions), with intervals
+           from 16 scrambled replicates, grouped by provision and by source kind:
+           about 2 n (d + 10) runs (570,000 for eo13768 at n = 4096)
+The printed table shows the top drivers; the CSV files have every input.
+
+Output (written all at once, like run):
+  DIR/tornado.csv | DIR/morris.csv | DIR/sobol.csv, sobol_by_provision.csv,
+  sobol_by_source_kind.csv           indexed by input or group; money in dollars
+  DIR/enforcecost-run.txt            what was run, by which version
+
+examples:
+  enforcecost sensitivity eo13768 --method tornado --out sens/
+  enforcecost sensitivity eo13768 --method morris --trajectories 40 --out sens/
+  enforcecost sensitivity eo13768 --method sobol --n 1024 --output government --out sens/
+  enforcecost sensitivity my.toml --method sobol --provision removals --years 5 --out sens/
+  enforcecost sensitivity eo13768 --method tornado --year 2020 --basis real --out sens/
 """
 
 _VALIDATE_EPILOG = """\
@@ -141,9 +207,62 @@ def build_parser() -> argparse.ArgumentParser:
                      help="dollar bases to write: nominal (then-year, the CBO convention), "
                      "real (constant dollar-year dollars), pv (discounted); default: all "
                      "three. The printed tables use the first one.")
+    how = run.add_mutually_exclusive_group()
+    how.add_argument("--draws", type=int, metavar="N",
+                     help="Monte Carlo draws for every scenario (default: each file's [run] "
+                     "draws); 1 = central values only")
+    how.add_argument("--deterministic", action="store_true",
+                     help="central values only (same as --draws 1)")
+    run.add_argument("--seed", type=int, metavar="S",
+                     help="random seed for every scenario (default: each file's [run] seed)")
+    run.add_argument("--sampler", choices=SAMPLERS,
+                     help="sobol (scrambled Sobol' points), lhs (Latin hypercube) or random "
+                     "(default: each file's [run] sampler)")
+    run.add_argument("--ledger-draws", action="store_true",
+                     help="for Monte Carlo runs, write every draw's ledger (draws x years x "
+                     "lines rows) instead of the mean over draws")
     run.add_argument("--quiet", "-q", action="store_true",
-                     help="print nothing but errors")
+                     help="print nothing but errors (no tables, notes or progress bar)")
     run.set_defaults(func=_cmd_run)
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="which uncertain inputs drive a scenario's impact: tornado, Morris, Sobol'",
+        description="Sensitivity analysis of one scenario: rank its uncertain inputs by how\n"
+        "much of the output they move, and say which kinds of source they rest on.",
+        epilog=_SENSITIVITY_EPILOG,
+        formatter_class=fmt,
+        parents=[sub_parent],
+    )
+    sens.add_argument("path", metavar="FILE",
+                      help="a scenario file or a shipped scenario's name")
+    sens.add_argument("--method", "-m", required=True, choices=_METHODS,
+                      help="tornado, morris or sobol")
+    sens.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
+                      help="output directory (created, or replaced as a whole)")
+    sens.add_argument("--output", choices=PERSPECTIVES, default="federal",
+                      help="whose net cost to explain: federal (default), state_local, "
+                      "government or economy")
+    sens.add_argument("--basis", choices=BASES, default="nominal",
+                      help="dollars of the output: nominal (default), real or pv")
+    span = sens.add_mutually_exclusive_group()
+    span.add_argument("--year", type=int, metavar="FY",
+                      help="one fiscal year of the window (default: the whole window)")
+    span.add_argument("--years", type=int, metavar="N",
+                      help="the first N fiscal years (5: the 5-year total)")
+    sens.add_argument("--provision", metavar="NAME",
+                      help=f"one provision's lines only: {', '.join(PROVISIONS)}")
+    sens.add_argument("--n", type=int, metavar="N",
+                      help=f"sobol: base points, 16 times a power of 2 (default {_SOBOL_N})")
+    sens.add_argument("--trajectories", type=int, metavar="R",
+                      help=f"morris: trajectories (default {_TRAJECTORIES})")
+    sens.add_argument("--seed", type=int, metavar="S",
+                      help="morris and sobol: random seed (default: the file's [run] seed)")
+    sens.add_argument("--top", type=int, default=15, metavar="K",
+                      help="inputs shown in the printed table (default 15; the CSV has all)")
+    sens.add_argument("--quiet", "-q", action="store_true",
+                      help="print nothing but errors (no tables or progress bar)")
+    sens.set_defaults(func=_cmd_sensitivity)
 
     validate = sub.add_parser(
         "validate",
@@ -263,15 +382,117 @@ def _report_invalid(problems: Sequence[str], invalid: int, total: int, what: str
     _err(f"{_PROG}: {invalid} of {total} input{'s' if total != 1 else ''} invalid; {what}")
 
 
-# -- run -----------------------------------------------------------------------------------
-def _evaluate(sc: Scenario, args: argparse.Namespace) -> Result:
-    """One scenario's result.
+# -- progress and notes --------------------------------------------------------------------
+def _show_progress(args: argparse.Namespace) -> bool:
+    """A progress bar only for a person watching: stderr a terminal, and no --quiet."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return not args.quiet and callable(isatty) and bool(isatty())
 
-    Deterministic (central values) for now; a ``--draws`` option selects
-    :func:`enforcecost.simulate` here, and every table below takes means over draws.
+
+def _bar(args: argparse.Namespace, total: int, desc: str, unit: str) -> tqdm[Never]:
+    """A tqdm bar on stderr that disappears when done (disabled when not shown)."""
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, leave=False,
+                file=sys.stderr, dynamic_ncols=True, disable=not _show_progress(args))
+
+
+@contextmanager
+def _stage(args: argparse.Namespace, desc: str, runs: int) -> Iterator[None]:
+    """A bar for one computation that reports no progress of its own: it fills when the
+    block ends, and its elapsed time is refreshed meanwhile."""
+    with _bar(args, runs, desc, "run") as bar:
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(0.5):
+                bar.refresh()
+
+        ticker = None if bar.disable else threading.Thread(target=tick, daemon=True)
+        if ticker is not None:
+            ticker.start()
+        try:
+            yield
+            bar.update(runs)
+        finally:
+            stop.set()
+            if ticker is not None:
+                ticker.join()
+
+
+@contextmanager
+def _precision_notes() -> Iterator[list[str]]:
+    """Collect :class:`PrecisionWarning` messages (as one-line notes) raised in the block.
+
+    The list is filled when the block ends. Other warnings are passed on unchanged.
     """
-    del args  # reserved for --draws, --seed, --sampler
-    return evaluate(sc)
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PrecisionWarning)
+        yield notes
+    for w in caught:
+        if issubclass(w.category, PrecisionWarning):
+            note = " ".join(str(w.message).split())
+            if note not in notes:
+                notes.append(note)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+# -- run -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plan:
+    """How one scenario is run: ``draws == 1`` means central values only."""
+
+    draws: int
+    seed: int
+    sampler: Sampler
+    why_central: str = ""  # why a scenario asking for draws runs its central values
+
+    @property
+    def monte_carlo(self) -> bool:
+        return self.draws > 1
+
+
+def _run_option_problems(args: argparse.Namespace) -> list[str]:
+    problems = []
+    if args.draws is not None and args.draws < 1:
+        problems.append(f"--draws {args.draws}: must be a whole number >= 1")
+    if args.seed is not None and args.seed < 0:
+        problems.append(f"--seed {args.seed}: must be a whole number >= 0")
+    central = args.deterministic or args.draws == 1
+    for opt, value in (("--seed", args.seed), ("--sampler", args.sampler)):
+        if central and value is not None:
+            given = "--deterministic" if args.deterministic else "--draws 1"
+            problems.append(f"{opt}: applies to Monte Carlo runs, not with {given}")
+    return problems
+
+
+def _plan(sc: Scenario, args: argparse.Namespace) -> _Plan:
+    draws = 1 if args.deterministic else (sc.run.draws if args.draws is None else args.draws)
+    seed = sc.run.seed if args.seed is None else args.seed
+    sampler: Sampler = sc.run.sampler if args.sampler is None else args.sampler
+    if draws > 1 and not uncertain_inputs(sc):
+        return _Plan(1, seed, sampler, why_central="no uncertain inputs")
+    return _Plan(draws, seed, sampler)
+
+
+def _evaluate(sc: Scenario, plan: _Plan, bar: tqdm[Never]) -> Result:
+    """One scenario's result: central values, or a Monte Carlo simulation moving ``bar``."""
+    if not plan.monte_carlo:
+        return evaluate(sc)
+
+    def progress(draws_done: int) -> None:
+        bar.update(draws_done)
+
+    return simulate(sc, plan.draws, plan.seed, plan.sampler, block_size=_BLOCK_SIZE,
+                    progress=progress)
+
+
+@dataclass(frozen=True)
+class _Done:
+    ident: str
+    result: Result
+    plan: _Plan
+    notes: tuple[str, ...]
 
 
 def _check_out(out: Path, inputs: Sequence[Scenario]) -> str | None:
@@ -298,51 +519,80 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=not isinstance(frame.index, pd.RangeIndex))
 
 
-def _manifest(argv_line: str, bases: Sequence[str], done: Sequence[tuple[str, Result]]) -> str:
+def _manifest(
+    argv_line: str, bases: Sequence[str], done: Sequence[_Done], ledger_draws: bool
+) -> str:
     lines = [
         f"{_PROG} {__version__}",
         f"command: {argv_line}",
         f"bases: {', '.join(bases)}",
-        "run: deterministic (central values)",
         "scenarios:",
     ]
-    for ident, res in done:
+    for d in done:
+        res, plan = d.result, d.plan
         path = res.scenario.path if res.scenario.path is not None else "<code>"
-        lines.append(f"  {ident}: {path} ({res.scenario.name})")
+        lines.append(f"  {d.ident}: {path} ({res.scenario.name})")
+        if plan.monte_carlo:
+            how = run_description(res, sampler=plan.sampler, seed=plan.seed)
+            lines.append(f"    run: Monte Carlo, {how.removeprefix('means of ')}")
+            if ledger_draws:
+                lines.append("    ledger_<basis>.csv: every draw (column 'draw')")
+            else:
+                lines.append("    ledger_<basis>.csv: means over draws (--ledger-draws for "
+                             "every draw)")
+        else:
+            why = f" ({plan.why_central})" if plan.why_central else ""
+            lines.append(f"    run: central values{why}")
+            lines.append("    ledger_<basis>.csv: the central values' ledger")
+        lines += [f"    precision note: {n}" for n in d.notes]
     return "\n".join(lines) + "\n"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     bases: list[Basis] = list(dict.fromkeys(args.basis or BASES))
+    option_problems = _run_option_problems(args)
     loaded, problems, invalid = _load_all(args.paths)
     total = invalid + len(loaded)
     out: Path = args.out
     out_problem = _check_out(out, [sc for _, sc in loaded])
-    if problems or out_problem:
+    if problems or out_problem or option_problems:
         if problems:
             _report_invalid(problems, invalid, total, "nothing was run or written")
-        if out_problem:
-            _err(f"{_PROG}: {out_problem}")
+        for p in [*option_problems, *([out_problem] if out_problem else [])]:
+            _err(f"{_PROG}: {p}")
         return 2
 
-    done: list[tuple[str, Result]] = []
+    done: list[_Done] = []
     note = "Not estimated: {n} non-monetized effect{s} (listed in {ident}/nonmonetized.csv)."
     try:
         with atomic_directory(out) as tmp:
             for entry, sc in loaded:
-                res = _evaluate(sc, args)
+                plan = _plan(sc, args)
+                with _bar(args, plan.draws if plan.monte_carlo else 0, entry.ident,
+                          "draw") as bar:
+                    res = _evaluate(sc, plan, bar)
                 folder = tmp / entry.ident
                 folder.mkdir()
-                for name, frame in result_frames(res, bases).items():
+                text = None
+                with _precision_notes() as notes:
+                    frames = result_frames(res, bases, ledger_draws=args.ledger_draws)
+                    if not args.quiet:
+                        n = len(res.nonmonetized())
+                        footnote = note.format(n=n, s="s" if n != 1 else "", ident=entry.ident)
+                        text = render_result(res, bases[0], footnote=footnote,
+                                             sampler=plan.sampler, seed=plan.seed)
+                for name, frame in frames.items():
                     _write_csv(frame, folder / name)
-                done.append((entry.ident, res))
-                if not args.quiet:
-                    n = len(res.nonmonetized())
-                    footnote = note.format(n=n, s="s" if n != 1 else "", ident=entry.ident)
-                    _out(render_result(res, bases[0], footnote=footnote) + "\n")
-            _write_csv(summary_frame(done, bases), tmp / "summary.csv")
+                done.append(_Done(entry.ident, res, plan, tuple(notes[:1])))
+                if text is not None:
+                    _out(text + "\n")
+                if notes and not args.quiet:
+                    _err(f"{_PROG}: note: {entry.ident}: {notes[0]}")
+            _write_csv(summary_frame([(d.ident, d.result) for d in done], bases),
+                       tmp / "summary.csv")
             argv_line = " ".join([_PROG, *args.argv])
-            (tmp / MARKER).write_text(_manifest(argv_line, bases, done), encoding="utf-8")
+            (tmp / MARKER).write_text(_manifest(argv_line, bases, done, args.ledger_draws),
+                                      encoding="utf-8")
     except OSError as exc:
         if args.debug:
             traceback.print_exc()
@@ -350,6 +600,160 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         _err(f"{_PROG}: wrote {len(done)} scenario{'s' if len(done) != 1 else ''} to {out}")
+    return 0
+
+
+# -- sensitivity -----------------------------------------------------------------------------
+def _suggest(name: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _sensitivity_problems(args: argparse.Namespace, sc: Scenario | None) -> list[str]:
+    """Every problem with the options of ``sensitivity`` (``sc``: the scenario, if valid)."""
+    problems = []
+    method = args.method
+    if args.n is not None and method != "sobol":
+        problems.append(f"--n: applies to --method sobol only, not {method}")
+    if args.trajectories is not None and method != "morris":
+        problems.append(f"--trajectories: applies to --method morris only, not {method}")
+    if args.seed is not None and method == "tornado":
+        problems.append("--seed: applies to --method morris and sobol only (tornado has no "
+                        "randomness)")
+    if method == "sobol" and args.n is not None:
+        per = args.n // _SOBOL_REPLICATES
+        if args.n % _SOBOL_REPLICATES or per < 2 or per & (per - 1):
+            problems.append(f"--n {args.n}: must be {_SOBOL_REPLICATES} times a power of 2, "
+                            "at least 32 (e.g. 256, 1024, 4096)")
+    if args.trajectories is not None and args.trajectories < 2:
+        problems.append(f"--trajectories {args.trajectories}: must be a whole number >= 2")
+    if args.seed is not None and args.seed < 0:
+        problems.append(f"--seed {args.seed}: must be a whole number >= 0")
+    if args.top < 1:
+        problems.append(f"--top {args.top}: must be a whole number >= 1")
+    provision_ok = True
+    if args.provision is not None and args.provision not in PROVISIONS:
+        provision_ok = False
+        problems.append(f"--provision {args.provision}: unknown provision"
+                        f"{_suggest(args.provision, PROVISIONS)}; one of {', '.join(PROVISIONS)}")
+    if sc is None:
+        return problems
+    last = sc.start_year + sc.years - 1
+    if args.years is not None and not 1 <= args.years <= sc.years:
+        problems.append(f"--years {args.years}: must be from 1 to {sc.years} (the window "
+                        f"FY{sc.start_year}-FY{last})")
+    if args.year is not None and not sc.start_year <= args.year <= last:
+        problems.append(f"--year {args.year}: must be a fiscal year of the window "
+                        f"{sc.start_year}-{last}")
+    costed = list(sc.provisions)
+    if sc.baseline is not None:
+        costed += [p for p in sc.baseline.provisions if p not in costed]
+    if args.provision is not None and provision_ok and args.provision not in costed:
+        provision_ok = False
+        problems.append(f"--provision {args.provision}: not costed in this scenario (it costs "
+                        f"{', '.join(costed)})")
+    if not uncertain_inputs(sc):
+        problems.append(f"{args.path}: the scenario has no uncertain inputs to analyse")
+    elif provision_ok and args.output not in perspectives_with_lines(evaluate(sc),
+                                                                      args.provision):
+        of = f" of provision {args.provision}" if args.provision else ""
+        problems.append(f"--output {args.output}: the scenario books no {args.output} "
+                        f"lines{of}; nothing to explain")
+    return problems
+
+
+def _planned_runs(sc: Scenario, args: argparse.Namespace) -> int:
+    """Model runs a sensitivity study will make (for the progress bar)."""
+    names = uncertain_inputs(sc)
+    d = len(names)
+    if args.method == "tornado":
+        return 2 * d + 1
+    if args.method == "morris":
+        return (args.trajectories or _TRAJECTORIES) * (d + 1)
+    reg = registry()
+    runs = 0
+    for attr in ("provision", "source_kind"):
+        sizes = pd.Series([getattr(reg[n], attr) for n in names]).value_counts()
+        runs += (d + int((sizes >= 2).sum()) + 2) * (args.n or _SOBOL_N)
+    return runs
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    sc: Scenario | None = None
+    if Path(args.path).is_dir():
+        problems.append(f"{args.path}: is a directory; sensitivity takes one scenario file")
+    else:
+        try:
+            sc = load_scenario(args.path)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    option_problems = _sensitivity_problems(args, sc)
+    out: Path = args.out
+    out_problem = _check_out(out, [sc] if sc is not None else [])
+    if problems or option_problems or out_problem:
+        for p in problems:
+            _err(p)
+        for p in [*option_problems, *([out_problem] if out_problem else [])]:
+            _err(f"{_PROG}: {p}")
+        _err(f"{_PROG}: nothing was run or written")
+        return 2
+    assert sc is not None
+
+    years: int | tuple[int, ...] | None = (args.year,) if args.year is not None else args.years
+    output = Output(perspective=args.output, basis=args.basis, years=years,
+                    provision=args.provision)
+    seed = sc.run.seed if args.seed is None else args.seed
+    ident = Path(args.path).stem if Path(args.path).is_file() else args.path.replace("/", "_")
+    frames: dict[str, pd.DataFrame] = {}
+    details = [f"method: {args.method}"]
+    with _stage(args, f"{args.method} ({ident})", _planned_runs(sc, args)):
+        if args.method == "tornado":
+            t = tornado(sc, output)
+            frames["tornado.csv"] = t.to_frame()
+            text = render_tornado(t, top=args.top)
+            details.append(f"central value: {t.base!r} dollars")
+            details.append(f"model runs: {2 * len(t.frame) + 1}")
+        elif args.method == "morris":
+            m = morris(sc, output, trajectories=args.trajectories or _TRAJECTORIES, seed=seed)
+            frames["morris.csv"] = m.to_frame()
+            text = render_morris(m, top=args.top)
+            details.append(f"trajectories: {m.result.trajectories}, levels: {m.result.levels}, "
+                           f"seed: {seed}")
+            details.append(f"model runs: {m.result.evaluations}")
+        else:
+            so = sobol(sc, output, n=args.n or _SOBOL_N, seed=seed)
+            frames["sobol.csv"] = so.to_frame()
+            frames["sobol_by_provision.csv"] = so.by_provision()
+            frames["sobol_by_source_kind.csv"] = so.by_source_kind()
+            text = render_sobol(so, top=args.top)
+            runs = so.result.evaluations + (so.by_source.evaluations if so.by_source else 0)
+            details.append(f"n: {so.result.n}, replicates: {so.result.replicates}, "
+                           f"seed: {seed}")
+            details.append(f"model runs: {runs}")
+            details.append(f"assumptions: {assumption_share(so)}")
+    try:
+        with atomic_directory(out) as tmp:
+            for name, frame in frames.items():
+                _write_csv(frame, tmp / name)
+            path = sc.path if sc.path is not None else "<code>"
+            manifest = [
+                f"{_PROG} {__version__}",
+                f"command: {' '.join([_PROG, *args.argv])}",
+                f"scenario: {path} ({sc.name})",
+                f"output: {output.label(sc)}",
+                *details,
+                f"files: {', '.join(frames)}",
+            ]
+            (tmp / MARKER).write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    except OSError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _err(f"{_PROG}: cannot write the output directory {out}: {exc}")
+        return 1
+    if not args.quiet:
+        _out(f"{sc.name}\n{text}\n")
+        _err(f"{_PROG}: wrote {', '.join(frames)} to {out}")
     return 0
 
 

@@ -7,8 +7,14 @@ the command line and a report module share one definition of each table:
 - :func:`summary_frame`: one row per scenario and perspective with the 5-year and
   window totals in each basis (the batch run's ``summary.csv``);
 - :func:`parameters_used`: every input a scenario (and its baseline) ran with;
-- :func:`render_result`: CBO-style text tables of a result;
-- :func:`render_registry`: the parameter registry as a text table of a given width.
+- :func:`mean_ledger`: the ledger averaged over Monte Carlo draws;
+- :func:`percentile_frame`: mean and percentiles (with Monte Carlo standard
+  errors) of each perspective's 5-year and window totals;
+- :func:`render_result`: CBO-style text tables of a result (and, for a Monte
+  Carlo result, its percentile tables);
+- :func:`render_registry`: the parameter registry as a text table of a given width;
+- :func:`render_tornado`, :func:`render_morris`, :func:`render_sobol`: the top
+  drivers of a sensitivity study.
 
 Conventions follow CBO cost estimates: millions of dollars by fiscal year,
 positive numbers are costs (outlays, revenue lost), negative numbers savings
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,16 +35,27 @@ from .parameters import registry
 from .results import PERSPECTIVES, Perspective, Result
 from .scenario import Scenario, Setting
 
+if TYPE_CHECKING:
+    from .sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
+
 __all__ = [
     "PERSPECTIVE_TITLES",
+    "assumption_share",
     "describe_distribution",
     "format_millions",
+    "mean_ledger",
     "parameters_used",
+    "percentile_frame",
     "perspectives_with_lines",
+    "render_morris",
+    "render_percentiles",
     "render_registry",
     "render_result",
+    "render_sobol",
     "render_table",
+    "render_tornado",
     "result_frames",
+    "run_description",
     "scenario_title",
     "short_citation",
     "summary_frame",
@@ -79,8 +96,39 @@ def scenario_title(res: Result) -> str:
     return f"{sc.name} (no baseline: the scenario's own costs)"
 
 
-def units_line(res: Result, basis: Basis) -> str:
+def run_description(
+    res: Result, *, sampler: str | None = None, seed: int | None = None
+) -> str:
+    """How a result's numbers were drawn, e.g. ``means of 4,096 draws (sobol sampler, seed 1)``.
+
+    ``central values`` for a deterministic result. ``sampler`` and ``seed``
+    (which a :class:`~enforcecost.Result` does not record) are added when given.
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> sc = ec.load_scenario("eo13768")
+    >>> run_description(ec.simulate(sc, draws=64, seed=1), sampler="sobol", seed=1)
+    'means of 64 draws (sobol sampler, seed 1)'
+    >>> run_description(ec.evaluate(sc))
+    'central values'
+    """
+    if res.deterministic:
+        return "central values"
+    text = f"means of {res.draws:,} draw{'s' if res.draws != 1 else ''}"
+    how = [f"{sampler} sampler"] if sampler is not None else []
+    if seed is not None:
+        how.append(f"seed {seed}")
+    return f"{text} ({', '.join(how)})" if how else text
+
+
+def units_line(
+    res: Result, basis: Basis, *, sampler: str | None = None, seed: int | None = None
+) -> str:
     """The units line of a CBO-style table in ``basis`` dollars.
+
+    For a Monte Carlo result it ends with :func:`run_description` (the cells
+    are means over draws).
 
     Examples
     --------
@@ -98,20 +146,31 @@ def units_line(res: Result, basis: Basis) -> str:
         raise ValueError(f"'basis' must be one of {', '.join(BASES)}: {basis!r}")
     line = f"Millions of dollars, by fiscal year, {money}"
     if not res.deterministic:
-        line += f"; means of {res.draws:,} draw{'s' if res.draws != 1 else ''}"
+        line += "; " + run_description(res, sampler=sampler, seed=seed)
     return line
 
 
-def perspectives_with_lines(res: Result) -> list[Perspective]:
-    """The perspectives that have at least one ledger line in ``res``, in standard order."""
-    payers = set(res.lines["payer"])
-    wanted = {
-        "federal": {"federal"},
-        "state_local": {"state_local"},
-        "government": {"federal", "state_local"},
-        "economy": {"economy"},
-    }
-    return [p for p in PERSPECTIVES if payers & wanted[p]]
+def _money_words(res: Result, basis: Basis) -> str:
+    """``units_line`` without its first words, e.g. 'nominal (then-year) dollars'."""
+    return units_line(res, basis).split(", by fiscal year, ", 1)[1].split(";", 1)[0]
+
+
+_PERSPECTIVE_PAYERS = {
+    "federal": {"federal"},
+    "state_local": {"state_local"},
+    "government": {"federal", "state_local"},
+    "economy": {"economy"},
+}
+
+
+def perspectives_with_lines(res: Result, provision: str | None = None) -> list[Perspective]:
+    """The perspectives that have at least one ledger line in ``res`` (of ``provision``,
+    when given), in standard order."""
+    lines = res.lines
+    if provision is not None:
+        lines = lines[lines["provision"] == provision]
+    payers = set(lines["payer"])
+    return [p for p in PERSPECTIVES if payers & _PERSPECTIVE_PAYERS[p]]
 
 
 def format_millions(x: float) -> str:
@@ -174,32 +233,47 @@ def render_table(table: pd.DataFrame, title: str = "", units: str = "") -> str:
 
 
 def render_result(
-    res: Result, basis: Basis = "nominal", *, footnote: str | None = None
+    res: Result,
+    basis: Basis = "nominal",
+    *,
+    footnote: str | None = None,
+    sampler: str | None = None,
+    seed: int | None = None,
+    percentiles: bool = True,
 ) -> str:
     """Every perspective's CBO-style table for one result, with title and notes.
 
     Parameters
     ----------
     res : Result
-        The evaluated scenario.
+        The evaluated (or simulated) scenario.
     basis : {'nominal', 'real', 'pv'}
         Dollars of the tables.
     footnote : str, optional
         Replaces the default line on non-monetized effects.
+    sampler, seed : optional
+        How a Monte Carlo result was drawn, for its units lines.
+    percentiles : bool
+        For a Monte Carlo result, add :func:`render_percentiles` after the
+        CBO tables (this computes :meth:`Result.summary`, which may warn
+        :class:`~enforcecost.results.PrecisionWarning`).
 
     Returns
     -------
     str
         The title, then per perspective with any ledger lines a heading, the
-        units line and the table, then the notes.
+        units line and the table (means over draws for a Monte Carlo result),
+        then the percentile tables, then the notes.
     """
     blocks = [scenario_title(res)]
     if res.scenario.path is not None:
         blocks[0] += f"\nScenario file: {res.scenario.path}"
-    units = units_line(res, basis)
+    units = units_line(res, basis, sampler=sampler, seed=seed)
     for perspective in perspectives_with_lines(res):
         table = res.table(perspective, basis)
         blocks.append(render_table(table, PERSPECTIVE_TITLES[perspective], units))
+    if percentiles and not res.deterministic:
+        blocks.append(render_percentiles(res, basis, sampler=sampler, seed=seed))
     n = len(res.nonmonetized())
     if footnote is None:
         footnote = (
@@ -208,6 +282,317 @@ def render_result(
         )
     blocks.append("\n".join([*_NOTES, footnote]))
     return "\n\n".join(blocks)
+
+
+# -- uncertainty -------------------------------------------------------------------------
+_STATS = ("mean", "p5", "p50", "p95")
+
+
+def percentile_frame(res: Result, basis: Basis = "nominal") -> pd.DataFrame:
+    """Mean and percentiles of each perspective's 5-year and window totals.
+
+    Parameters
+    ----------
+    res : Result
+        A Monte Carlo result (a deterministic one gives the central value in
+        every column and zero standard errors).
+    basis : {'nominal', 'real', 'pv'}
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (perspective, span), for each perspective with ledger
+        lines; ``span`` is ``'2017-2021'`` (the first five fiscal years, when
+        the window is longer) and ``'2017-2026'`` (the window). Columns mean,
+        mean_se, p5, p5_se, p50, p50_se, p95, p95_se: net cost in ``basis``
+        dollars and Monte Carlo standard errors, from :meth:`Result.summary`
+        (which warns :class:`~enforcecost.results.PrecisionWarning` when the
+        draws are too few).
+    """
+    fy = res.fiscal_years
+    spans: list[tuple[str, int | None]] = []
+    if fy.size > 5:
+        spans.append((f"{fy[0]}-{fy[4]}", 5))
+    spans.append((f"{fy[0]}-{fy[-1]}", None))
+    columns = [c for k in _STATS for c in (k, f"{k}_se")]
+    summaries = {label: res.summary(basis, years) for label, years in spans}
+    rows = [
+        {"perspective": p, "span": label, **summaries[label].loc[(p, "all"), columns].to_dict()}
+        for p in perspectives_with_lines(res)
+        for label, _ in spans
+    ]
+    return pd.DataFrame(rows, columns=["perspective", "span", *columns]).set_index(
+        ["perspective", "span"]
+    )
+
+
+def _fmt_se(millions: float) -> str:
+    """A standard error in millions: whole millions, or one significant digit below 1."""
+    if not math.isfinite(millions):
+        return str(millions)
+    if millions * _MILLION < _ZERO_DOLLARS:
+        return "0"
+    if millions >= 0.5:
+        return f"{round(millions):,}"
+    return f"{millions:.1g}"
+
+
+def _layout(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:
+    """A text table: the first ``left`` columns left-aligned, the rest right-aligned."""
+    widths = [max([len(h), *(len(r[j]) for r in rows)]) for j, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.ljust(w) if j < left else c.rjust(w)
+            for j, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+    return [line(headers), rule, *(line(r) for r in rows)]
+
+
+def render_percentiles(
+    res: Result, basis: Basis = "nominal", *, sampler: str | None = None, seed: int | None = None
+) -> str:
+    """Per perspective, the 5-year and window totals' mean, p5, p50 and p95 ($ millions).
+
+    Each number is followed by its Monte Carlo standard error (``se``), from
+    :func:`percentile_frame`.
+
+    Parameters
+    ----------
+    res : Result
+        A Monte Carlo result.
+    basis : {'nominal', 'real', 'pv'}
+    sampler, seed : optional
+        How the draws were made, for the heading.
+
+    Returns
+    -------
+    str
+    """
+    frame = percentile_frame(res, basis) / _MILLION
+    over = run_description(res, sampler=sampler, seed=seed).removeprefix("means of ")
+    out = [
+        f"Distribution of the net cost over {over}",
+        f"Millions of dollars, {_money_words(res, basis)}; "
+        "se = Monte Carlo standard error of the number to its left",
+    ]
+    headers = ["", *(h for k in _STATS for h in (k, "se"))]
+    for perspective in dict.fromkeys(frame.index.get_level_values("perspective")):
+        part = frame.loc[perspective]
+        rows = [
+            [str(span), *(
+                cell
+                for k in _STATS
+                for cell in (format_millions(float(r[k])), _fmt_se(float(r[f"{k}_se"])))
+            )]
+            for span, r in part.iterrows()
+        ]
+        out += ["", PERSPECTIVE_TITLES[str(perspective)], *_layout(headers, rows)]
+    return "\n".join(out)
+
+
+def mean_ledger(res: Result, basis: Basis = "nominal") -> pd.DataFrame:
+    """The tidy ledger averaged over draws: fiscal_year, provision, item, payer, kind, amount.
+
+    Equal to ``res.ledger(basis)`` grouped by (fiscal_year, provision, item,
+    payer, kind) and averaged over draws, in the row order of a deterministic
+    ledger, without building the per-draw frame. A deterministic result's
+    ledger is returned as it is.
+    """
+    if res.deterministic:
+        return res.ledger(basis)
+    lines = res.lines
+    mean = res.cube(basis).mean(axis=0)  # (years, lines)
+    years, n = mean.shape
+    return pd.DataFrame(
+        {
+            "fiscal_year": np.repeat(res.fiscal_years, n),
+            **{k: np.tile(lines[k].to_numpy(), years) for k in ("provision", "item", "payer",
+                                                                 "kind")},
+            "amount": mean.reshape(-1),
+        }
+    )
+
+
+# -- sensitivity -------------------------------------------------------------------------
+def _fmt_index(x: float) -> str:
+    if not math.isfinite(x):
+        return "nan"
+    text = f"{x:.3f}"
+    return "0.000" if float(text) == 0 else text  # no "-0.000"
+
+
+def _fmt_interval(low: float, high: float, fmt: Any = _fmt_index) -> str:
+    return f"[{fmt(low)}, {fmt(high)}]"
+
+
+def _millions(x: float) -> str:
+    return format_millions(x / _MILLION)
+
+
+def _more(shown: int, total: int, what: str) -> list[str]:
+    rest = total - shown
+    return [f"... and {rest:,} more input{'s' if rest != 1 else ''} ({what})"] if rest > 0 else []
+
+
+def render_tornado(res: TornadoResult, *, top: int = 15) -> str:
+    """The ``top`` inputs of a tornado study by swing, as text ($ millions).
+
+    Parameters
+    ----------
+    res : TornadoResult
+        From :func:`enforcecost.sensitivity.tornado`.
+    top : int
+        Rows shown (largest swings first).
+
+    Returns
+    -------
+    str
+        A heading with the output and its central value, then per input: name,
+        provision, source kind, the output with the input at the low and at
+        the high end of its range and the swing between them.
+    """
+    frame = res.frame
+    shown = frame.iloc[:top]
+    rows = [
+        [str(name), str(r["provision"]), str(r["source_kind"]), _millions(r["low_output"]),
+         _millions(r["high_output"]), _millions(r["swing"])]
+        for name, r in shown.iterrows()
+    ]
+    headers = ["input", "provision", "source kind", "low $M", "high $M", "swing $M"]
+    return "\n".join([
+        f"Tornado: {res.label}",
+        "Each uncertain input at the low and the high end of its range, the others at their "
+        "central values;",
+        "low/high: the output then, millions of dollars. "
+        f"Central value: {_millions(res.base)}.",
+        "",
+        *_layout(headers, rows, left=3),
+        *_more(len(shown), len(frame), "smaller swings"),
+    ])
+
+
+def render_morris(res: ScenarioMorris, *, top: int = 15) -> str:
+    """The ``top`` inputs of a Morris screening by mu*, as text ($ millions).
+
+    Parameters
+    ----------
+    res : ScenarioMorris
+        From :func:`enforcecost.sensitivity.morris`.
+    top : int
+        Rows shown (largest mu* first).
+
+    Returns
+    -------
+    str
+        A heading with the design, then per input: name, provision, source
+        kind, mu* with its bootstrap interval, sigma and mu.
+    """
+    frame = res.to_frame()
+    shown = frame.iloc[:top]
+    m = res.result
+    rows = [
+        [str(name), str(r["provision"]), str(r["source_kind"]), _millions(r["mu_star"]),
+         _fmt_interval(r["mu_star_low"], r["mu_star_high"], _millions), _millions(r["sigma"]),
+         _millions(r["mu"])]
+        for name, r in shown.iterrows()
+    ]
+    headers = ["input", "provision", "source kind", "mu* $M", f"{m.confidence:.0%} interval",
+               "sigma $M", "mu $M"]
+    return "\n".join([
+        f"Morris screening: {res.label}",
+        f"{m.trajectories} trajectories, {m.levels} levels, {m.evaluations:,} model runs. "
+        "Elementary effects: the change of the output when an input",
+        "moves from its 5th to its 95th percentile, millions of dollars. mu* = mean absolute "
+        "effect (bootstrap interval);",
+        "sigma = their spread (non-linear effects or interactions); mu = mean (signed).",
+        "",
+        *_layout(headers, rows, left=3),
+        *_more(len(shown), len(frame), "smaller mu*"),
+    ])
+
+
+def assumption_share(res: ScenarioSobol) -> str:
+    """A sentence: the share of the variance that inputs resting on assumptions explain.
+
+    The grouped total-order index of the ``assumption`` source kind, with its
+    confidence interval.
+    """
+    if res.by_source is None:
+        return "Source-kind groups were not computed."
+    frame = res.by_source_kind()
+    if "assumption" not in frame.index:
+        return "No uncertain input rests on an assumption: every one has a cited source."
+    st, low, high = frame.loc["assumption", ["ST", "ST_low", "ST_high"]].to_numpy(dtype=float)
+    if not math.isfinite(st):
+        return "The output does not vary with the inputs: its Sobol' indices are undefined."
+    conf = res.by_source.confidence
+    return (
+        f"Inputs resting on assumptions explain {st:.0%} of the variance (total-order, grouped; "
+        f"{conf:.0%} interval {low:.0%} to {high:.0%})."
+    )
+
+
+def _index_rows(frame: pd.DataFrame, lead: Sequence[str]) -> list[list[str]]:
+    return [
+        [str(name), *(str(r[c]) for c in lead), _fmt_index(r["S1"]),
+         _fmt_interval(r["S1_low"], r["S1_high"]), _fmt_index(r["ST"]),
+         _fmt_interval(r["ST_low"], r["ST_high"])]
+        for name, r in frame.iterrows()
+    ]
+
+
+def render_sobol(res: ScenarioSobol, *, top: int = 15) -> str:
+    """The ``top`` inputs of a Sobol' study by total index, the grouped indices and
+    the share resting on assumptions, as text.
+
+    Parameters
+    ----------
+    res : ScenarioSobol
+        From :func:`enforcecost.sensitivity.sobol`.
+    top : int
+        Input rows shown (largest ST first).
+
+    Returns
+    -------
+    str
+        A heading with the design and the output's mean and standard
+        deviation, the inputs' S1 and ST with intervals, the indices grouped
+        by provision and by source kind, and :func:`assumption_share`.
+    """
+    r = res.result
+    frame = res.to_frame()
+    shown = frame.iloc[:top]
+    conf = f"{r.confidence:.0%} interval"
+    runs = r.evaluations + (res.by_source.evaluations if res.by_source is not None else 0)
+    sd = math.sqrt(float(r.variance))
+    out = [
+        f"Sobol' indices: {res.label}",
+        f"{r.n:,} base points in {r.replicates} scrambled replicates, {runs:,} model runs; "
+        f"output mean {_millions(float(r.mean))}, sd {_millions(sd)} ($ millions).",
+        "S1: share of the variance an input explains alone; ST: including its interactions. "
+        "Intervals from the replicates.",
+        "",
+        *_layout(["input", "provision", "source kind", "S1", conf, "ST", conf],
+                 _index_rows(shown, ["provision", "source_kind"]), left=3),
+        *_more(len(shown), len(frame), "smaller ST"),
+        "",
+        "By provision (the inputs of each provision together)",
+        *_layout(["provision", "S1", conf, "ST", conf],
+                 _index_rows(res.by_provision().sort_values("ST", ascending=False), [])),
+    ]
+    if res.by_source is not None:
+        out += [
+            "",
+            "By source kind (the inputs resting on each kind of source together)",
+            *_layout(["source kind", "S1", conf, "ST", conf],
+                     _index_rows(res.by_source_kind().sort_values("ST", ascending=False), [])),
+        ]
+    out += ["", assumption_share(res)]
+    return "\n".join(out)
 
 
 # -- frames ----------------------------------------------------------------------------
@@ -282,30 +667,54 @@ def parameters_used(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def result_frames(res: Result, bases: Iterable[Basis] = BASES) -> dict[str, pd.DataFrame]:
+def result_frames(
+    res: Result, bases: Iterable[Basis] = BASES, *, ledger_draws: bool = False
+) -> dict[str, pd.DataFrame]:
     """Every per-scenario output table of a batch run, keyed by CSV file name.
 
     Parameters
     ----------
     res : Result
     bases : iterable of {'nominal', 'real', 'pv'}
+    ledger_draws : bool
+        For a Monte Carlo result, write the ledger of every draw (``draws x
+        years x lines`` rows) instead of the mean over draws.
 
     Returns
     -------
     dict of str -> DataFrame
-        ``table_<perspective>_<basis>.csv`` (CBO table, $ millions, for each
-        perspective with ledger lines), ``ledger_<basis>.csv`` (tidy ledger,
-        dollars), ``summary_<basis>.csv`` (dollars), ``pipeline.csv`` (and
-        ``pipeline_baseline.csv`` with a baseline), ``nonmonetized.csv`` and
-        ``parameters_used.csv``. Frames with a meaningful index (anything but
-        a RangeIndex) are meant to be written with it.
+        ``table_<perspective>_<basis>.csv`` (CBO table, $ millions, means over
+        draws, for each perspective with ledger lines), ``ledger_<basis>.csv``
+        (tidy ledger, dollars: :func:`mean_ledger` for a Monte Carlo result
+        unless ``ledger_draws``), ``summary_<basis>.csv`` (:meth:`Result.summary`,
+        dollars), for a Monte Carlo result ``percentiles_<basis>.csv`` (the
+        same frame: mean, sd, percentiles and their Monte Carlo standard
+        errors of the window total) and ``percentiles_5yr_<basis>.csv`` (of
+        the first five fiscal years; windows of five years or more),
+        ``pipeline.csv`` (and ``pipeline_baseline.csv`` with a baseline),
+        ``nonmonetized.csv`` and ``parameters_used.csv``. Frames with a
+        meaningful index (anything but a RangeIndex) are meant to be written
+        with it.
+
+    Warns
+    -----
+    PrecisionWarning
+        From :meth:`Result.summary`, when a Monte Carlo result has too few draws.
     """
     frames: dict[str, pd.DataFrame] = {}
+    mc = not res.deterministic
     for basis in bases:
         for perspective in perspectives_with_lines(res):
             frames[f"table_{perspective}_{basis}.csv"] = res.table(perspective, basis)
-        frames[f"ledger_{basis}.csv"] = res.ledger(basis)
-        frames[f"summary_{basis}.csv"] = res.summary(basis)
+        frames[f"ledger_{basis}.csv"] = (
+            mean_ledger(res, basis) if mc and not ledger_draws else res.ledger(basis)
+        )
+        summary = res.summary(basis)
+        frames[f"summary_{basis}.csv"] = summary
+        if mc:
+            frames[f"percentiles_{basis}.csv"] = summary
+            if res.fiscal_years.size >= 5:
+                frames[f"percentiles_5yr_{basis}.csv"] = res.summary(basis, years=5)
     frames["pipeline.csv"] = res.pipeline()
     if res.has_baseline:
         frames["pipeline_baseline.csv"] = res.pipeline("baseline")
@@ -333,9 +742,10 @@ def summary_frame(
     -------
     DataFrame
         Columns scenario, name, file, baseline, perspective, start_year,
-        end_year, then per basis ``<basis>_5yr_millions`` (first five fiscal
-        years; NaN for a shorter window) and ``<basis>_window_millions`` (the
-        whole window), net cost in millions of dollars (means over draws).
+        end_year, draws (1: central values), then per basis
+        ``<basis>_5yr_millions`` (first five fiscal years; NaN for a shorter
+        window) and ``<basis>_window_millions`` (the whole window), net cost in
+        millions of dollars (means over draws).
     """
     rows = []
     for ident, res in results:
@@ -350,6 +760,7 @@ def summary_frame(
                 "perspective": perspective,
                 "start_year": int(fy[0]),
                 "end_year": int(fy[-1]),
+                "draws": res.draws,
             }
             for basis in bases:
                 five = (
