@@ -93,22 +93,33 @@ def _output(output: Output | str | None) -> Output:
 class _QuantileModel:
     """The scenario's output as a function of its uncertain inputs' quantiles."""
 
-    def __init__(self, scenario: Scenario, output: Output) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        output: Output,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.output = output
+        self.progress = progress
         self.names = uncertain_inputs(scenario)
         if not self.names:
             raise ValueError(f"scenario {scenario.name!r} has no uncertain inputs to analyse")
         # validate the output once, on a deterministic run
+        progress, self.progress = self.progress, None
         self(np.full((1, len(self.names)), np.nan))
+        self.progress = progress
 
     def __call__(self, u: FloatArray) -> FloatArray:
         res = run_design(self.scenario, np.asarray(u, dtype=np.float64), self.names)
         o = self.output
         years = list(o.years) if isinstance(o.years, tuple) else o.years
-        return np.asarray(
+        y = np.asarray(
             res.total(o.perspective, o.basis, years=years, provision=o.provision), dtype=np.float64
         )
+        if self.progress is not None:
+            self.progress(len(y))
+        return y
 
     def reference(self, name: str) -> Any:
         """The distribution defining an input's quantiles (the policy's, else the baseline's)."""
@@ -212,7 +223,12 @@ def _quantile_range(dist: Any) -> tuple[float, float]:
     return (0.0, 1.0) if bounded else (0.05, 0.95)
 
 
-def tornado(scenario: Scenario, output: Output | str | None = None) -> TornadoResult:
+def tornado(
+    scenario: Scenario,
+    output: Output | str | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> TornadoResult:
     """One-at-a-time sensitivity: each uncertain input at its low and high end.
 
     The ends are the support of bounded distributions (uniform, triangular,
@@ -221,12 +237,20 @@ def tornado(scenario: Scenario, output: Output | str | None = None) -> TornadoRe
     central values. An input shared by policy and baseline moves to the same
     quantile on both sides. Costs ``2 d + 1`` model runs.
 
+    Parameters
+    ----------
+    scenario : Scenario
+    output : Output or str
+        What to explain (a perspective name is short for ``Output(perspective)``).
+    progress : callable, optional
+        Called with the number of model runs after each batch.
+
     Returns
     -------
     TornadoResult
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out)
+    model = _QuantileModel(scenario, out, progress)
     d = len(model.names)
     u = np.full((2 * d + 1, d), np.nan)
     for j, name in enumerate(model.names):
@@ -276,18 +300,32 @@ def morris(
     trajectories: int = 20,
     levels: int = 4,
     seed: int | None = None,
+    batch: int | None = 8192,
+    progress: Callable[[int], None] | None = None,
 ) -> ScenarioMorris:
     """Morris screening of a scenario: ``trajectories * (d + 1)`` model runs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : Output or str
+    trajectories, levels : int
+        Morris design size (see :func:`morris_indices`).
+    seed : int, optional
+    batch : int or None
+        Model runs evaluated at a time (bounds memory; results do not depend on it).
+    progress : callable, optional
+        Called with the number of model runs after each batch.
 
     Returns
     -------
     ScenarioMorris
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out)
+    model = _QuantileModel(scenario, out, progress)
     unit = [stats.uniform(0.0, 1.0)] * len(model.names)
     res = morris_indices(
-        model, unit, trajectories, levels=levels, seed=seed, names=model.names
+        model, unit, trajectories, levels=levels, seed=seed, names=model.names, batch=batch
     )
     return ScenarioMorris(res, out, out.label(scenario), _meta(model.names))
 
@@ -343,6 +381,8 @@ def sobol(
     replicates: int = 16,
     seed: int | None = None,
     by_source: bool = True,
+    batch: int | None = 8192,
+    progress: Callable[[int], None] | None = None,
 ) -> ScenarioSobol:
     """Sobol' first-order and total indices of a scenario's output.
 
@@ -350,22 +390,38 @@ def sobol(
     indices by provision, and (``by_source``) a second design grouped by
     source kind. Costs ``n * (d + G + 2)`` model runs per design.
 
+    Parameters
+    ----------
+    scenario : Scenario
+    output : Output or str
+    n : int
+        Base points over all replicates; ``n / replicates`` a power of 2.
+    replicates : int
+        Independent scramblings for the confidence intervals.
+    seed : int, optional
+    by_source : bool
+        Also run the design grouped by source kind.
+    batch : int or None
+        Model runs evaluated at a time (bounds memory; results do not depend on it).
+    progress : callable, optional
+        Called with the number of model runs after each batch.
+
     Returns
     -------
     ScenarioSobol
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out)
+    model = _QuantileModel(scenario, out, progress)
     meta = _meta(model.names)
     unit = [stats.uniform(0.0, 1.0)] * len(model.names)
     res = sobol_indices(
         model, unit, n, seed=seed, replicates=replicates,
-        groups=list(meta["provision"]), names=model.names,
+        groups=list(meta["provision"]), names=model.names, batch=batch,
     )
     by_src = None
     if by_source:
         by_src = sobol_indices(
             model, unit, n, seed=seed, replicates=replicates,
-            groups=list(meta["source_kind"]), names=model.names,
+            groups=list(meta["source_kind"]), names=model.names, batch=batch,
         )
     return ScenarioSobol(res, by_src, out, out.label(scenario), meta)
