@@ -12,7 +12,9 @@ Conventions (all flows within a year are spread evenly over it):
   the payroll count leavers and hires for half a year.
 * A hire works only after ``training_weeks`` of basic training; with arrivals
   uniform over the year, a hire's productive share of the first year is
-  ``(1 - tau) ** 2 / 2`` where ``tau = training_weeks / 52``.
+  ``(1 - tau) ** 2 / 2`` where ``tau = training_weeks / 52``, and those who
+  arrive late still train for ``tau ** 2 / 2`` of the next year on average (so
+  each hire trains ``tau`` years in all: on the payroll, but making no arrests).
 * Arrests = min(demand, productive officer-years × ``arrests_per_officer_year``).
   Demand is the enforceable population not yet arrested (``removable_population``
   × (1 − ``self_departure_share``)); with a finite ``removal_program_years`` it
@@ -109,6 +111,8 @@ def run_pipeline(p: Params, years: int) -> Flows:
     target = col("ero_officers_baseline") + col("ero_officers_added")
     tau = np.minimum(col("training_weeks") / WEEKS_PER_YEAR, 1.0)
     first_year_share = (1.0 - tau) ** 2 * MID_YEAR
+    # Training of last year's late arrivals that runs into this year, per hire.
+    carried_training = tau**2 * MID_YEAR
     arrest_rate = col("arrests_per_officer_year")
     enforceable = col("removable_population") * (1.0 - col("self_departure_share"))
     program = col("removal_program_years")
@@ -122,12 +126,17 @@ def run_pipeline(p: Params, years: int) -> Flows:
     arrested = np.zeros(draws)
     removed = np.zeros(draws)
     peak_beds = col("detention_beds_existing").copy()
+    last_hires = np.zeros(draws)
     for t in range(years):
         leavers = officers * col("attrition_rate")
         hires = np.clip(target - (officers - leavers), 0.0, col("hires_per_year_max"))
         payroll = officers - leavers * MID_YEAR + hires * MID_YEAR
-        productive = officers - leavers * MID_YEAR + hires * first_year_share
+        productive = (
+            officers - leavers * MID_YEAR + hires * first_year_share
+            - last_hires * carried_training
+        )
         officers = officers - leavers + hires
+        last_hires = hires
 
         remaining = np.maximum(enforceable - arrested, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):

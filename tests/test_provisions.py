@@ -1,0 +1,430 @@
+"""Each provision's ledger lines, computed by hand from its module docstring.
+
+Every test sets a small, round set of parameter values, writes the provision's
+formula out as plain arithmetic (never calling the module), and compares the
+ledger line by line: the amount in each fiscal year, the payer and the kind
+(DESIGN §1). Money values are given in the scenario's own dollar year, so no
+price conversion enters except where a test is about it (statutory fines).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pytest
+
+import enforcecost as ec
+
+DOLLAR_YEAR = 2017
+
+
+def usd(value: float, dollar_year: int = DOLLAR_YEAR) -> dict[str, float | int]:
+    """A money setting stamped with the dollar year of the test scenario."""
+    return {"value": value, "dollar_year": dollar_year}
+
+
+@dataclass(frozen=True)
+class Booked:
+    payer: str
+    kind: str
+    amounts: np.ndarray  # real dollars of the scenario's dollar year, one per fiscal year
+
+
+def book(
+    provision: str,
+    parameters: dict[str, object],
+    *,
+    years: int = 3,
+    start_year: int = 2017,
+    dollar_year: int = DOLLAR_YEAR,
+) -> tuple[dict[str, Booked], ec.Result]:
+    """Evaluate one provision alone and return its lines by item (real dollars)."""
+    sc = ec.Scenario(
+        name=f"hand check: {provision}",
+        provisions=[provision],
+        parameters=parameters,
+        years=years,
+        start_year=start_year,
+        dollar_year=dollar_year,
+    )
+    res = ec.evaluate(sc)
+    led = res.ledger(basis="real")
+    assert set(led["provision"]) == {provision}
+    out = {}
+    for item, g in led.groupby("item", sort=False):
+        g = g.sort_values("fiscal_year")
+        assert g["payer"].nunique() == 1
+        assert g["kind"].nunique() == 1
+        assert g["fiscal_year"].tolist() == list(range(start_year, start_year + years))
+        out[item] = Booked(g["payer"].iloc[0], g["kind"].iloc[0], g["amount"].to_numpy())
+    return out, res
+
+
+def check(
+    lines: dict[str, Booked], expected: dict[str, tuple[str, str, list[float]]]
+) -> None:
+    """Compare every booked line with (payer, kind, amounts by year); no line missing or extra."""
+    assert set(lines) == set(expected)
+    for item, (payer, kind, amounts) in expected.items():
+        got = lines[item]
+        assert (got.payer, got.kind) == (payer, kind), item
+        np.testing.assert_allclose(got.amounts, amounts, rtol=1e-12, atol=1e-9, err_msg=item)
+
+
+def cpi(year: int) -> float:
+    """CPI-U annual average of a year with data, read from the shipped table."""
+    text = resources.files("enforcecost").joinpath("data/cpi_u_annual.csv").read_text()
+    levels = {int(r["year"]): float(r["cpi_u"]) for r in csv.DictReader(text.splitlines())}
+    return levels[year]
+
+
+# -- hiring -------------------------------------------------------------------
+def test_hiring_books_payroll_support_and_one_time_hire_costs() -> None:
+    lines, res = book(
+        "hiring",
+        {
+            "ero_officers_baseline": 100,
+            "ero_officers_added": 50,
+            "attrition_rate": 0.1,
+            "hires_per_year_max": 30,
+            "training_weeks": 13,
+            "officer_annual_cost": usd(100_000),
+            "support_staff_per_officer": 0.5,
+            "support_staff_annual_cost": usd(80_000),
+            "applicants_per_hire": 40,
+            "screening_cost_per_applicant": usd(100),
+            "training_cost_per_officer": usd(20_000),
+            "equipment_cost_per_officer": usd(10_000),
+        },
+    )
+    # Target 150 officers. Each year 10% of the officers on board at the start
+    # leave; hires fill the gap, at most 30 a year; leavers and hires are on the
+    # payroll for half the year.
+    # FY1: 100 on board, 10 leave, hires min(150 - 90, 30) = 30;
+    #      payroll 100 - 10/2 + 30/2 = 110; end 120.
+    # FY2: 120 on board, 12 leave, hires min(150 - 108, 30) = 30;
+    #      payroll 120 - 6 + 15 = 129; end 138.
+    # FY3: 138 on board, 13.8 leave, hires min(150 - 124.2, 30) = 25.8;
+    #      payroll 138 - 6.9 + 12.9 = 144; end 150.
+    payroll = np.array([110.0, 129.0, 144.0])
+    hires = np.array([30.0, 30.0, 25.8])
+    np.testing.assert_allclose(res.pipeline()["hires"], hires)
+    np.testing.assert_allclose(res.pipeline()["officers"], [120.0, 138.0, 150.0])
+    fed = ("federal", "outlay")
+    check(
+        lines,
+        {
+            "ERO officer pay and benefits": (*fed, payroll * 100_000),
+            "support staff pay and benefits": (*fed, payroll * 0.5 * 80_000),
+            "recruiting and applicant screening": (*fed, hires * 40 * 100),
+            "basic training": (*fed, hires * 20_000),
+            "equipment": (*fed, hires * 10_000),
+        },
+    )
+
+
+def test_pipeline_trainees_start_work_only_after_basic_training() -> None:
+    """A hire works only after ``training_weeks``, including training that runs into next year.
+
+    100 officers hired in FY1 (no cap, no attrition) with 26 weeks of training
+    (tau = 0.5), arriving evenly over the year. A hire arriving at time u (in
+    years) works from u + tau: in FY1 the cohort works the integral of
+    (1 - tau - u) over u in [0, 1 - tau] = (1 - tau)^2 / 2 = 0.125 of a year
+    each; those arriving after 1 - tau are still in training at the start of FY2,
+    for tau^2 / 2 = 0.125 of a year each on average; from FY3 they work the
+    whole year. Over the three years each hire works 2.5 - tau = 2 years
+    (arrival half-way through FY1 on average, minus training).
+    """
+    _, res = book(
+        "hiring",
+        {
+            "ero_officers_baseline": 0,
+            "ero_officers_added": 100,
+            "hires_per_year_max": float("inf"),
+            "attrition_rate": 0,
+            "training_weeks": 26,
+            "arrests_per_officer_year": 1,
+            "removable_population": 1e9,
+        },
+    )
+    arrests = res.pipeline()["arrests"].to_numpy()
+    np.testing.assert_allclose(arrests, [100 * 0.125, 100 * (1 - 0.125), 100.0])
+    assert arrests.sum() == pytest.approx(100 * (2.5 - 0.5))
+    # The payroll counts trainees: half a year in FY1, then every year in full.
+    np.testing.assert_allclose(res.pipeline()["officer_years"], [50.0, 100.0, 100.0])
+
+
+# -- removals -----------------------------------------------------------------
+def test_removals_books_each_stage_of_the_pipeline() -> None:
+    lines, res = book(
+        "removals",
+        {
+            # 10 officers, no hiring, 30 arrests each: 300 arrests a year.
+            "ero_officers_baseline": 10,
+            "ero_officers_added": 0,
+            "attrition_rate": 0,
+            "arrests_per_officer_year": 30,
+            # 1000 removable, 10% leave on their own: 900 to arrest, no program deadline.
+            "removable_population": 1000,
+            "self_departure_share": 0.1,
+            "removal_program_years": float("inf"),
+            # Half detained for 73 days; 20 beds (10 already existed).
+            "detention_share": 0.5,
+            "detention_days": 73,
+            "detention_beds": 20,
+            "detention_beds_existing": 10,
+            "bed_day_cost": usd(100),
+            "bed_capital_cost": usd(50_000),
+            "atd_cost_per_day": usd(5),
+            "atd_days": 100,
+            # Courts: 2 judges x 100 cases, 50 cases pending at the start.
+            "immigration_judges": 2,
+            "cases_per_judge_year": 100,
+            "court_backlog_initial": 50,
+            "removal_rate_after_arrest": 0.5,
+            "apprehension_cost_per_arrest": usd(1_000),
+            "legal_cost_per_case": usd(2_000),
+            "transport_cost_per_removal": usd(1_500),
+            "no_transport_share": 0.2,
+        },
+        years=4,
+    )
+    # Arrests: min(remaining 900, 300): 300, 300, 300, then 0 (all 900 arrested).
+    arrests = np.array([300.0, 300.0, 300.0, 0.0])
+    # Detention: 300 x 0.5 x 73 = 10,950 bed-days needed; 20 beds x 365 = 7,300
+    # available: 7,300 used, 2/3 of the detained placed; ADP = 20.
+    bed_days = np.array([7300.0, 7300.0, 7300.0, 0.0])
+    # ATD: the 150 never detained plus the 1/3 of the 150 who did not fit = 200.
+    atd_people = np.array([200.0, 200.0, 200.0, 0.0])
+    # New beds: peak ADP 20 above the 10 existing, once, in FY1.
+    new_beds = np.array([10.0, 0.0, 0.0, 0.0])
+    # Courts: 200 completions a year. Pending 50 + 300 = 350 -> backlog 150;
+    # 450 -> 250; 550 -> 350; 350 -> 150. Removals = 200 x 0.5 = 100 a year.
+    removals = np.array([100.0, 100.0, 100.0, 100.0])
+    flows = res.pipeline()
+    np.testing.assert_allclose(flows["arrests"], arrests)
+    np.testing.assert_allclose(flows["court_backlog"], [150.0, 250.0, 350.0, 150.0])
+    np.testing.assert_allclose(flows["removals"], removals)
+    fed = ("federal", "outlay")
+    check(
+        lines,
+        {
+            "apprehension": (*fed, arrests * 1_000),
+            "detention": (*fed, bed_days * 100),
+            "alternatives to detention": (*fed, atd_people * 100 * 5),
+            "legal processing": (*fed, arrests * 2_000),
+            "transport": (*fed, removals * (1 - 0.2) * 1_500),
+            "detention bed capital": (*fed, new_beds * 50_000),
+        },
+    )
+
+
+# -- detainers ------------------------------------------------------------------
+def test_detainers_book_local_jail_days_settlements_and_the_scaap_transfer() -> None:
+    lines, _ = book(
+        "detainers",
+        {
+            "detainers_per_year": 1000,
+            "detainer_honor_rate": 0.8,
+            "detainer_extra_jail_days": 2,
+            "local_jail_cost_per_day": usd(50),
+            "unlawful_detainer_share": 0.1,
+            "suit_rate": 0.5,
+            "settlement_cost": usd(1_000),
+            "scaap_reimbursement_share": 0.25,
+        },
+    )
+    honored = 1000 * 0.8
+    jail = honored * 2 * 50  # 80,000
+    settlements = honored * 0.1 * 0.5 * 1_000  # 40 suits: 40,000
+    scaap = 0.25 * jail  # 20,000
+    check(
+        lines,
+        {
+            "extra local jail days": ("state_local", "outlay", [jail] * 3),
+            "civil-liability settlements": ("state_local", "outlay", [settlements] * 3),
+            "SCAAP reimbursement paid": ("federal", "transfer", [scaap] * 3),
+            "SCAAP reimbursement received": ("state_local", "transfer", [-scaap] * 3),
+        },
+    )
+
+
+# -- partnerships_287g ------------------------------------------------------------
+def test_287g_books_local_officer_time_and_federal_oversight() -> None:
+    lines, _ = book(
+        "partnerships_287g",
+        {
+            "agreements_287g_baseline": 10,
+            "agreements_287g_added": 5,
+            "officers_per_287g_agreement": 4,
+            "local_cost_per_287g_officer_year": usd(1_000),
+            "federal_cost_per_287g_agreement": usd(2_000),
+        },
+    )
+    agreements = 10 + 5
+    check(
+        lines,
+        {
+            "local officer time": ("state_local", "outlay", [agreements * 4 * 1_000] * 3),
+            "federal training and oversight": ("federal", "outlay", [agreements * 2_000] * 3),
+        },
+    )
+
+
+# -- sanctuary ----------------------------------------------------------------------
+def test_sanctuary_grants_withheld_are_a_transfer_from_local_to_federal() -> None:
+    lines, res = book(
+        "sanctuary",
+        {"sanctuary_grants_at_risk": usd(1_000_000), "defund_probability": 0.3},
+    )
+    withheld = 1_000_000 * 0.3
+    check(
+        lines,
+        {
+            "grants withheld (federal saving)": ("federal", "transfer", [-withheld] * 3),
+            "grants withheld (local loss)": ("state_local", "transfer", [withheld] * 3),
+        },
+    )
+    assert res.total("government", basis="real") == pytest.approx(0.0, abs=1e-6)
+
+
+# -- worksite -------------------------------------------------------------------------
+def test_worksite_books_investigations_and_employer_fines_as_a_revenue_gain() -> None:
+    lines, _ = book(
+        "worksite",
+        {
+            "worksite_investigations_per_year": 100,
+            "cost_per_worksite_investigation": usd(1_000),
+            "i9_audits_per_year": 50,
+            "employer_fine_revenue_per_audit": usd(200),
+        },
+    )
+    check(
+        lines,
+        {
+            "worksite investigations": ("federal", "outlay", [100 * 1_000] * 3),
+            # Revenue gained: negative.
+            "employer fines collected": ("federal", "revenue", [-(50 * 200)] * 3),
+        },
+    )
+
+
+# -- entry_fines ------------------------------------------------------------------------
+def test_entry_fines_are_revenue_and_statutory_amounts_lose_real_value() -> None:
+    start, dollar_year = 2020, 2020
+    lines, res = book(
+        "entry_fines",
+        {
+            "entry_fine_min": 50,  # statutory, nominal dollars (registry)
+            "entry_fine_max": 250,
+            "entry_fine_level": 0.25,
+            "entry_fine_repeat_multiplier": 2,
+            "entry_fine_repeat_share": 0.5,
+            "entry_fines_assessed_per_year": 1000,
+            "fine_collection_rate": 0.1,
+            "harboring_fine_revenue": usd(5_000, dollar_year),
+        },
+        start_year=start,
+        dollar_year=dollar_year,
+    )
+    fine = 50 + 0.25 * (250 - 50)  # $100 then-year dollars
+    per_fine = fine * (1 + 0.5 * (2 - 1))  # repeat entrants pay double: $150 on average
+    nominal = 1000 * 0.1 * per_fine  # $15,000 collected a year, then-year dollars
+    # In constant 2020 dollars a fixed nominal amount is worth nominal x P2020 / P[fy].
+    real = [nominal * cpi(dollar_year) / cpi(fy) for fy in (2020, 2021, 2022)]
+    check(
+        lines,
+        {
+            "entry fines collected": ("federal", "revenue", [-r for r in real]),
+            "harboring fines collected": ("federal", "revenue", [-5_000.0] * 3),
+        },
+    )
+    # Real value falls with inflation; the then-year amount stays the statutory one.
+    assert np.all(np.diff(np.abs(lines["entry fines collected"].amounts)) < 0)
+    led = res.ledger(basis="nominal")
+    fines = led[led["item"] == "entry fines collected"]["amount"].to_numpy()
+    np.testing.assert_allclose(fines, -nominal, rtol=1e-12)
+
+
+# -- visa_sanctions -----------------------------------------------------------------------
+def test_visa_sanctions_book_lost_spending_and_taxes_on_it() -> None:
+    lines, _ = book(
+        "visa_sanctions",
+        {
+            "sanctions_per_year": 2,
+            "recalcitrant_countries": 5,
+            "visitor_spending_total": usd(1e9),
+            "spending_share_per_sanctioned_country": 0.001,
+            "visa_loss_share": 0.5,
+            "reciprocity_probability": 0.2,
+            "tax_share_of_spending": 0.2,
+            "visitor_tax_federal_share": 0.6,
+        },
+    )
+    sanctioned = np.array([2.0, 4.0, 5.0])  # 2 a year, capped at the 5 on the list
+    lost = sanctioned * 1e9 * 0.001 * 0.5 * (1 + 0.2)  # 600,000 per country
+    taxes = lost * 0.2
+    check(
+        lines,
+        {
+            "visitor spending lost": ("economy", "economy", lost),
+            "federal taxes on lost spending": ("federal", "revenue", taxes * 0.6),
+            "state and local taxes on lost spending": ("state_local", "revenue", taxes * 0.4),
+        },
+    )
+
+
+# -- victims_office and reporting ------------------------------------------------------------
+def test_victims_office_books_staff_cost() -> None:
+    lines, _ = book("victims_office", {"voice_staff": 10, "voice_cost_per_fte": usd(100_000)})
+    check(lines, {"VOICE staff and services": ("federal", "outlay", [10 * 100_000] * 3)})
+
+
+def test_reporting_books_reports_at_their_cost() -> None:
+    lines, _ = book("reporting", {"reports_per_year": 4, "report_cost": usd(50_000)})
+    check(
+        lines,
+        {"quarterly and implementation reports": ("federal", "outlay", [4 * 50_000] * 3)},
+    )
+
+
+# -- tax_base ------------------------------------------------------------------------------
+def test_tax_base_loses_taxes_of_people_removed_in_earlier_years_only() -> None:
+    lines, res = book(
+        "tax_base",
+        {
+            # 150 removals a year: 10 officers x 30 arrests, all cases completed
+            # at once (no backlog, unlimited courts and beds), half removed.
+            "ero_officers_baseline": 10,
+            "ero_officers_added": 0,
+            "attrition_rate": 0,
+            "arrests_per_officer_year": 30,
+            "removable_population": 10_000,
+            "detention_beds": float("inf"),
+            "immigration_judges": float("inf"),
+            "court_backlog_initial": 0,
+            "removal_rate_after_arrest": 0.5,
+            "state_local_taxes_per_person": usd(1_000),
+            "federal_taxes_per_person": usd(2_000),
+        },
+    )
+    np.testing.assert_allclose(res.pipeline()["removals"], [150.0, 150.0, 150.0])
+    removed_before = np.array([0.0, 150.0, 300.0])  # nothing lost in the first year
+    check(
+        lines,
+        {
+            "state and local taxes not paid": ("state_local", "revenue", removed_before * 1_000),
+            "federal taxes not paid": ("federal", "revenue", removed_before * 2_000),
+        },
+    )
+
+
+def test_every_provision_is_hand_checked_here() -> None:
+    tested = {
+        "hiring", "removals", "detainers", "partnerships_287g", "sanctuary", "worksite",
+        "entry_fines", "visa_sanctions", "victims_office", "reporting", "tax_base",
+    }
+    assert tested == set(ec.PROVISIONS)

@@ -1,0 +1,271 @@
+"""Result views: ledger, total, table, summary, pipeline; sides; argument errors.
+
+The views must agree with each other to rounding: the ledger's amounts add up
+to ``total()``, ``table()`` to ``total(years=...)``, ``summary()`` to
+``total()``, and the impact to policy − baseline.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import enforcecost as ec
+from enforcecost.results import PrecisionWarning
+
+LEDGER_COLUMNS = ["fiscal_year", "provision", "item", "payer", "kind", "amount"]
+PAYERS_OF = {
+    "federal": {"federal"},
+    "state_local": {"state_local"},
+    "government": {"federal", "state_local"},
+    "economy": {"economy"},
+}
+
+
+@pytest.fixture(scope="module")
+def res() -> ec.Result:
+    """EO 13768 against its baseline, central values (an impact)."""
+    return ec.evaluate(ec.load_scenario("eo13768"))
+
+
+@pytest.fixture(scope="module")
+def mc() -> ec.Result:
+    """A small Monte Carlo run: two uncertain inputs, shared by policy and baseline."""
+    sc = ec.load_scenario("eo13768").fixed()
+    uncertain = {
+        "bed_day_cost": {"dist": "uniform", "low": 126, "high": 164},
+        "arrests_per_officer_year": {"dist": "triangular", "low": 15, "mode": 24.7, "high": 35},
+    }
+    sc = sc.replace(parameters=uncertain, baseline=sc.baseline.replace(parameters=uncertain))
+    return ec.simulate(sc, draws=64, seed=7, sampler="random")
+
+
+# -- ledger and total ---------------------------------------------------------------
+def test_ledger_columns(res: ec.Result, mc: ec.Result) -> None:
+    led = res.ledger()
+    assert led.columns.tolist() == LEDGER_COLUMNS
+    assert len(led) == len(res.lines) * len(res.fiscal_years)
+    assert set(led["fiscal_year"]) == set(res.fiscal_years)
+    assert set(led["provision"]) <= set(ec.PROVISIONS)
+    mled = mc.ledger()
+    assert mled.columns.tolist() == ["draw", *LEDGER_COLUMNS]
+    assert sorted(set(mled["draw"])) == list(range(64))
+
+
+@pytest.mark.parametrize("basis", ec.BASES)
+@pytest.mark.parametrize("perspective", ec.PERSPECTIVES)
+def test_ledger_sums_to_total(res: ec.Result, perspective: str, basis: str) -> None:
+    led = res.ledger(basis=basis)
+    mine = led[led["payer"].isin(PAYERS_OF[perspective])]
+    total = res.total(perspective, basis=basis)
+    assert isinstance(total, float)
+    assert mine["amount"].sum() == pytest.approx(total, rel=1e-12, abs=1e-3)
+    for provision, g in mine.groupby("provision"):
+        assert g["amount"].sum() == pytest.approx(
+            res.total(perspective, basis=basis, provision=provision), rel=1e-12, abs=1e-3
+        )
+    for fy, g in mine.groupby("fiscal_year"):
+        assert g["amount"].sum() == pytest.approx(
+            res.total(perspective, basis=basis, years=[fy]), rel=1e-12, abs=1e-3
+        )
+
+
+@pytest.mark.parametrize("perspective", ec.PERSPECTIVES)
+def test_monte_carlo_ledger_sums_to_total_per_draw(mc: ec.Result, perspective: str) -> None:
+    led = mc.ledger(basis="real")
+    mine = led[led["payer"].isin(PAYERS_OF[perspective])]
+    per_draw = mine.groupby("draw")["amount"].sum().reindex(range(64), fill_value=0.0)
+    total = mc.total(perspective, basis="real")
+    assert isinstance(total, np.ndarray)
+    assert total.shape == (64,)
+    np.testing.assert_allclose(per_draw.to_numpy(), total, rtol=1e-12, atol=1e-3)
+    np.testing.assert_allclose(mc.annual(perspective, basis="real").sum(axis=1), total,
+                               rtol=1e-12, atol=1e-3)
+
+
+def test_monte_carlo_draws_differ_and_share_random_numbers(mc: ec.Result) -> None:
+    """The policy and baseline use the same draws: the same bed-day cost in each."""
+    total = mc.total("federal", basis="real")
+    assert np.ptp(total) > 0
+    pol = mc.policy.ledger(basis="real")
+    base = mc.baseline.ledger(basis="real")
+    key = ["draw", "fiscal_year"]
+    pol_det = pol[pol["item"] == "detention"].set_index(key)["amount"]
+    base_det = base[base["item"] == "detention"].set_index(key)["amount"]
+    # With common random numbers both sides' detention lines rise and fall together.
+    corr = np.corrcoef(pol_det.groupby("draw").sum(), base_det.groupby("draw").sum())[0, 1]
+    assert corr > 0.99
+
+
+# -- total(years=...) and table() -------------------------------------------------------
+@pytest.mark.parametrize("perspective", ec.PERSPECTIVES)
+def test_five_year_total_is_the_first_five_years_of_the_table(
+    res: ec.Result, perspective: str
+) -> None:
+    table = res.table(perspective, basis="nominal", scale=1.0)
+    fy = [str(y) for y in res.fiscal_years]
+    assert table.columns.tolist() == [*fy, f"{fy[0]}-{fy[4]}", f"{fy[0]}-{fy[-1]}"]
+    assert table.index[-1] == "Total"
+    five = res.total(perspective, basis="nominal", years=5)
+    assert table.loc["Total", fy[:5]].sum() == pytest.approx(five, rel=1e-12, abs=1e-3)
+    assert table.loc["Total", f"{fy[0]}-{fy[4]}"] == pytest.approx(five, rel=1e-12, abs=1e-3)
+    assert five == pytest.approx(
+        res.total(perspective, basis="nominal", years=res.fiscal_years[:5].tolist()),
+        rel=1e-12, abs=1e-3,
+    )
+    whole = res.total(perspective, basis="nominal")
+    assert table.loc["Total", f"{fy[0]}-{fy[-1]}"] == pytest.approx(whole, rel=1e-12, abs=1e-3)
+    for provision in table.index[:-1]:
+        assert table.loc[provision, f"{fy[0]}-{fy[4]}"] == pytest.approx(
+            res.total(perspective, basis="nominal", years=5, provision=provision),
+            rel=1e-12, abs=1e-3,
+        )
+    # Provisions add up to the Total row, year by year.
+    np.testing.assert_allclose(table.iloc[:-1].sum(axis=0), table.loc["Total"], rtol=1e-12,
+                               atol=1e-3)
+
+
+def test_table_is_in_millions_by_default(res: ec.Result) -> None:
+    np.testing.assert_allclose(res.table("federal") * 1e6, res.table("federal", scale=1.0),
+                               rtol=1e-12)
+
+
+def test_short_window_table_has_no_five_year_column() -> None:
+    res = ec.evaluate(ec.Scenario(name="three years", years=3))
+    assert res.table().columns.tolist() == ["2017", "2018", "2019", "2017-2019"]
+    assert res.total(years=3) == res.total()
+
+
+# -- summary() ------------------------------------------------------------------------------
+def test_summary_of_a_deterministic_run_is_its_totals(res: ec.Result) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no PrecisionWarning for one run
+        summary = res.summary(basis="real")
+    assert summary.index.names == ["perspective", "provision"]
+    stats = ["mean", "p5", "p10", "p50", "p90", "p95"]
+    assert [*stats, "sd"] <= summary.columns.tolist()
+    assert list(dict.fromkeys(summary.index.get_level_values(0))) == list(ec.PERSPECTIVES)
+    for (perspective, provision), row in summary.iterrows():
+        expected = res.total(
+            perspective, basis="real", provision=None if provision == "all" else provision
+        )
+        for s in stats:
+            assert row[s] == pytest.approx(expected, rel=1e-12, abs=1e-3), (perspective, s)
+        assert row["sd"] == 0.0
+        se = [c for c in summary.columns if c.endswith("_se")]
+        assert all(row[c] == 0.0 for c in se)
+    # Five-year summary.
+    five = res.summary(basis="real", years=5)
+    assert five.loc[("federal", "all"), "mean"] == pytest.approx(
+        res.total("federal", basis="real", years=5), rel=1e-12
+    )
+
+
+def test_summary_of_a_monte_carlo_run_matches_its_totals(mc: ec.Result) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)  # 64 draws: imprecise on purpose
+        summary = mc.summary(basis="real")
+    for perspective in ("federal", "state_local", "government"):
+        x = mc.total(perspective, basis="real")
+        row = summary.loc[(perspective, "all")]
+        assert row["mean"] == pytest.approx(x.mean(), rel=1e-12, abs=1e-3)
+        assert row["sd"] == pytest.approx(x.std(ddof=1), rel=1e-9, abs=1e-3)
+        assert row["p50"] == pytest.approx(np.median(x), rel=1e-12, abs=1e-3)
+        assert row["p5"] <= row["p50"] <= row["p95"]
+
+
+# -- policy, baseline, impact ----------------------------------------------------------------
+def test_impact_policy_and_baseline_agree(res: ec.Result) -> None:
+    assert res.has_baseline
+    assert res.impact is res
+    pol, base = res.policy, res.baseline
+    assert base is not None
+    assert not pol.has_baseline
+    assert not base.has_baseline
+    assert base.scenario is res.scenario.baseline
+    assert base.baseline is None
+    assert pol.fiscal_years.tolist() == base.fiscal_years.tolist() == res.fiscal_years.tolist()
+    for perspective in ec.PERSPECTIVES:
+        for basis in ec.BASES:
+            assert res.total(perspective, basis=basis) == pytest.approx(
+                pol.total(perspective, basis=basis) - base.total(perspective, basis=basis),
+                rel=1e-12, abs=1e-3,
+            )
+    np.testing.assert_allclose(
+        res.annual("federal"), pol.annual("federal") - base.annual("federal"), rtol=1e-12,
+        atol=1e-3,
+    )
+    # Each side's pipeline: 10,000 officers added on one side only.
+    assert res.pipeline()["officers"].iloc[-1] > res.pipeline("baseline")["officers"].iloc[-1]
+    pd.testing.assert_frame_equal(res.pipeline("baseline"), base.pipeline())
+
+
+def test_a_scenario_without_baseline_is_its_own_impact() -> None:
+    res = ec.evaluate(ec.load_scenario("pre_eo_2016"))
+    assert not res.has_baseline
+    assert res.baseline is None
+    for basis in ec.BASES:
+        assert res.policy.total("federal", basis=basis) == res.total("federal", basis=basis)
+    pd.testing.assert_frame_equal(res.policy.ledger(), res.ledger())
+
+
+# -- errors -------------------------------------------------------------------------------------
+def test_bad_perspective(res: ec.Result) -> None:
+    msg = "'perspective' must be one of federal, state_local, government, economy: 'local'"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        res.total("local")
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        res.table("local")
+
+
+def test_bad_basis(res: ec.Result) -> None:
+    msg = "'basis' must be one of nominal, real, pv: 'constant'"
+    for call in (
+        lambda: res.total("federal", basis="constant"),
+        lambda: res.ledger(basis="constant"),
+        lambda: res.summary(basis="constant"),
+        lambda: res.cube("constant"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(msg)):
+            call()
+
+
+@pytest.mark.parametrize("years", [0, 11, -1])
+def test_bad_number_of_years(res: ec.Result, years: int) -> None:
+    msg = f"'years' must be from 1 to 10 (first N years): {years}"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        res.total(years=years)
+
+
+def test_years_outside_the_window(res: ec.Result) -> None:
+    msg = "'years' must be fiscal years of the window 2017-2026: [2016, 2030]"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        res.total(years=[2030, 2017, 2016])
+    with pytest.raises(ValueError, match=re.escape(msg.replace("[2016, 2030]", "[2027]"))):
+        res.summary(years=[2027])
+
+
+def test_bad_provision(res: ec.Result) -> None:
+    msg = "'provision' must be one of " + ", ".join(ec.PROVISIONS) + ": 'walls'"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        res.total(provision="walls")
+
+
+def test_pipeline_of_a_missing_baseline() -> None:
+    res = ec.evaluate(ec.load_scenario("pre_eo_2016"))
+    with pytest.raises(ValueError, match=r"^this result has no baseline$"):
+        res.pipeline("baseline")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Result.pipeline treats any side other than 'policy' as 'baseline' (fix in "
+    "results.py: raise ValueError(\"'side' must be one of policy, baseline: ...\"))",
+)
+def test_pipeline_of_an_unknown_side(res: ec.Result) -> None:
+    with pytest.raises(ValueError, match=re.escape("'side' must be one of policy, baseline")):
+        res.pipeline("impact")  # type: ignore[arg-type]
