@@ -11,6 +11,9 @@ Quick use::
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from . import sensitivity
 from ._version import __version__
 from .errors import Problem, ScenarioError
@@ -48,3 +51,10 @@ __all__ = [
     "sobol",
     "tornado",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``ec.plot`` and ``ec.report`` load on first use (they import matplotlib)."""
+    if name in ("plot", "report"):
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,6 +30,7 @@ from .errors import ScenarioError
 from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
+from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result
 from .scenario import SAMPLERS, Sampler, Scenario, load_scenario
 from .sensitivity import Output, morris, sobol, tornado
@@ -116,6 +117,17 @@ examples:
   enforcecost run scenarios/calibration/ --out calib/ --basis real --quiet
 """
 
+_REPORT_EPILOG = """\
+examples:
+  enforcecost report scenarios/eo13768.toml --out report/
+  enforcecost report scenarios/ --out report/ --draws 4096
+      every shipped scenario, plus a comparison page (comparison.md)
+
+Per scenario: figures/*.png and *.svg, tables.xlsx, report.md, report.pdf,
+manifest.json (versions, file hashes, every resolved parameter, seed, draws,
+sampler: enough to rerun it exactly), and the CSV tables of 'run'.
+"""
+
 _SENSITIVITY_EPILOG = """\
 Which uncertain inputs drive a scenario's impact (policy minus baseline on the
 same input quantiles), each reported with its provision and source kind:
@@ -193,37 +205,53 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="evaluate scenarios: print CBO-style tables, write CSVs to --out",
-        description="Evaluate scenario files and write their tables, ledgers and summaries.",
+        help="evaluate scenarios: print CBO-style tables, write CSVs and reports to --out",
+        description="Evaluate scenario files and write their tables, ledgers, summaries\n"
+        "and (unless --no-report) their reports: charts, workbook, report.md and report.pdf.",
         epilog=_RUN_EPILOG,
         formatter_class=fmt,
         parents=[sub_parent],
     )
-    run.add_argument("paths", nargs="+", metavar="FILE_OR_DIR",
-                     help="scenario files, directories of them, or shipped scenario names")
-    run.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
-                     help="output directory (created, or replaced as a whole)")
-    run.add_argument("--basis", nargs="+", choices=BASES, metavar="BASIS",
-                     help="dollar bases to write: nominal (then-year, the CBO convention), "
-                     "real (constant dollar-year dollars), pv (discounted); default: all "
-                     "three. The printed tables use the first one.")
-    how = run.add_mutually_exclusive_group()
-    how.add_argument("--draws", type=int, metavar="N",
-                     help="Monte Carlo draws for every scenario (default: each file's [run] "
-                     "draws); 1 = central values only")
-    how.add_argument("--deterministic", action="store_true",
-                     help="central values only (same as --draws 1)")
-    run.add_argument("--seed", type=int, metavar="S",
-                     help="random seed for every scenario (default: each file's [run] seed)")
-    run.add_argument("--sampler", choices=SAMPLERS,
-                     help="sobol (scrambled Sobol' points), lhs (Latin hypercube) or random "
-                     "(default: each file's [run] sampler)")
-    run.add_argument("--ledger-draws", action="store_true",
-                     help="for Monte Carlo runs, write every draw's ledger (draws x years x "
-                     "lines rows) instead of the mean over draws")
-    run.add_argument("--quiet", "-q", action="store_true",
-                     help="print nothing but errors (no tables, notes or progress bar)")
-    run.set_defaults(func=_cmd_run)
+    report = sub.add_parser(
+        "report",
+        help="like run, always writing the full report of every scenario",
+        description="Evaluate scenario files and write, per scenario: figures (PNG, SVG),\n"
+        "tables (CSV and one .xlsx workbook), report.md, a multi-page report.pdf and\n"
+        "manifest.json; with several files, a comparison page.",
+        epilog=_REPORT_EPILOG,
+        formatter_class=fmt,
+        parents=[sub_parent],
+    )
+    for cmd in (run, report):
+        cmd.add_argument("paths", nargs="+", metavar="FILE_OR_DIR",
+                         help="scenario files, directories of them, or shipped scenario names")
+        cmd.add_argument("--out", "-o", required=True, type=Path, metavar="DIR",
+                         help="output directory (created, or replaced as a whole)")
+        cmd.add_argument("--basis", nargs="+", choices=BASES, metavar="BASIS",
+                         help="dollar bases to write: nominal (then-year, the CBO convention), "
+                         "real (constant dollar-year dollars), pv (discounted); default: all "
+                         "three. The printed tables use the first one.")
+        how = cmd.add_mutually_exclusive_group()
+        how.add_argument("--draws", type=int, metavar="N",
+                         help="Monte Carlo draws for every scenario (default: each file's [run] "
+                         "draws); 1 = central values only")
+        how.add_argument("--deterministic", action="store_true",
+                         help="central values only (same as --draws 1)")
+        cmd.add_argument("--seed", type=int, metavar="S",
+                         help="random seed for every scenario (default: each file's [run] seed)")
+        cmd.add_argument("--sampler", choices=SAMPLERS,
+                         help="sobol (scrambled Sobol' points), lhs (Latin hypercube) or random "
+                         "(default: each file's [run] sampler)")
+        cmd.add_argument("--ledger-draws", action="store_true",
+                         help="for Monte Carlo runs, write every draw's ledger (draws x years x "
+                         "lines rows) instead of the mean over draws")
+        cmd.add_argument("--quiet", "-q", action="store_true",
+                         help="print nothing but errors (no tables, notes or progress bar)")
+        if cmd is run:
+            cmd.add_argument("--no-report", action="store_true",
+                             help="tables only: no figures, workbook, report.md or report.pdf")
+        cmd.set_defaults(func=_cmd_run)
+    report.set_defaults(no_report=False)
 
     sens = sub.add_parser(
         "sensitivity",
@@ -563,6 +591,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
 
     done: list[_Done] = []
+    argv_line = " ".join([_PROG, *args.argv])
     note = "Not estimated: {n} non-monetized effect{s} (listed in {ident}/nonmonetized.csv)."
     try:
         with atomic_directory(out) as tmp:
@@ -583,6 +612,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                              sampler=plan.sampler, seed=plan.seed)
                 for name, frame in frames.items():
                     _write_csv(frame, folder / name)
+                if not args.no_report:
+                    with _precision_notes():
+                        write_report(
+                            res, folder, command=argv_line,
+                            sampler=plan.sampler if plan.monte_carlo else None,
+                            seed=plan.seed if plan.monte_carlo else None,
+                        )
                 done.append(_Done(entry.ident, res, plan, tuple(notes[:1])))
                 if text is not None:
                     _out(text + "\n")
@@ -590,7 +626,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     _err(f"{_PROG}: note: {entry.ident}: {notes[0]}")
             _write_csv(summary_frame([(d.ident, d.result) for d in done], bases),
                        tmp / "summary.csv")
-            argv_line = " ".join([_PROG, *args.argv])
+            if not args.no_report and len(done) > 1:
+                (tmp / "comparison").mkdir()
+                with _precision_notes():
+                    write_comparison([(d.ident, d.result) for d in done], tmp / "comparison")
             (tmp / MARKER).write_text(_manifest(argv_line, bases, done, args.ledger_draws),
                                       encoding="utf-8")
     except OSError as exc:
