@@ -1,0 +1,145 @@
+"""Reports: every file written, consistent with the tables, and reproducible from the manifest."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import enforcecost as ec
+from enforcecost.cli import main
+from enforcecost.report import write_report
+from enforcecost.results import PrecisionWarning
+
+DRAWS, SEED = 256, 11
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[ec.Result, dict[str, Path]]:
+    sc = ec.load_scenario("eo13768")
+    res = ec.simulate(sc, draws=DRAWS, seed=SEED, sampler="sobol")
+    folder = tmp_path_factory.mktemp("report")
+    return res, write_report(res, folder, sampler="sobol", seed=SEED, command="test")
+
+
+def test_every_file_is_written(written: tuple[ec.Result, dict[str, Path]]) -> None:
+    _, files = written
+    charts = ["stacked_federal", "fan_federal", "waterfall_federal", "distribution_federal",
+              "pipeline", "tornado_federal"]
+    expected = {f"{c}.{ext}" for c in charts for ext in ("png", "svg")}
+    expected |= {"tables.xlsx", "report.md", "report.pdf", "manifest.json"}
+    assert set(files) == expected
+    for path in files.values():
+        assert path.stat().st_size > 0
+    assert files["stacked_federal.png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in files["fan_federal.svg"].read_bytes()[:2000]
+
+
+def test_workbook_reads_back_equal_to_the_tables(
+    written: tuple[ec.Result, dict[str, Path]],
+) -> None:
+    res, files = written
+    book = pd.read_excel(files["tables.xlsx"], sheet_name=None, index_col=0)
+    for perspective in ("federal", "state_local", "government", "economy"):
+        for basis in ("nominal", "real", "pv"):
+            got = book[f"{perspective}_{basis}"]
+            want = res.table(perspective, basis)  # type: ignore[arg-type]
+            np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
+            assert list(got.index) == list(want.index)
+    params = pd.read_excel(files["tables.xlsx"], sheet_name="parameters")
+    assert set(params["name"]) == set(res.scenario.settings())
+    assert (params["source_kind"] == "assumption").any()
+    assert len(book["nonmonetized"]) == len(res.nonmonetized())
+
+
+def test_markdown_has_every_section_and_the_headline_numbers(
+    written: tuple[ec.Result, dict[str, Path]],
+) -> None:
+    res, files = written
+    md = files["report.md"].read_text()
+    for heading in ["## Headline", "## Federal: by fiscal year and provision", "## Charts",
+                    "## What drives the federal estimate", "## Parameters used",
+                    "## Not estimated (non-monetized effects)"]:
+        assert heading in md
+    mean = float(np.mean(res.total("federal")))
+    assert f"${mean / 1e9:,.1f} billion" in md
+    # every parameter row, assumptions flagged
+    assert md.count("| [A] |") == sum(
+        ec.registry()[n].source_kind == "assumption" for n in res.scenario.settings()
+    )
+    for title in res.nonmonetized()["title"]:
+        assert title in md
+    for name in ("stacked_federal", "pipeline"):
+        assert f"figures/{name}.png" in md
+
+
+def test_pdf_has_the_pages(written: tuple[ec.Result, dict[str, Path]]) -> None:
+    _, files = written
+    data = files["report.pdf"].read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page")
+    # title + tables page, six charts, drivers, parameters (2 pages), register
+    assert pages >= 10, pages
+
+
+def test_manifest_reruns_the_same_numbers(written: tuple[ec.Result, dict[str, Path]]) -> None:
+    res, files = written
+    man = json.loads(files["manifest.json"].read_text())
+    assert man["enforcecost"] == ec.__version__
+    assert man["run"] == {"monte_carlo": True, "draws": DRAWS, "seed": SEED, "sampler": "sobol"}
+    assert any(p.endswith("eo13768.toml") for p in man["files_sha256"])
+    assert any(p.endswith("pre_eo_2016.toml") for p in man["files_sha256"])
+    # Rebuild the scenario from the manifest's resolved parameters alone and rerun.
+    def rebuilt(params: dict[str, dict[str, object]], name: str) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, s in params.items():
+            spec: dict[str, object] = dict(s["distribution"]) if s["distribution"] else {
+                "value": s["value"]}
+            if s["dollar_year"] is not None:
+                spec["dollar_year"] = s["dollar_year"]
+            if s["distribution"]:
+                spec["value"] = s["value"]
+            out[key] = spec
+        return out
+
+    sc = man["scenario"]
+    window = {k: sc[k] for k in ("start_year", "years", "dollar_year", "discount_rate")}
+    base = ec.Scenario(name="baseline", **window,
+                       parameters=rebuilt(man["parameters"]["baseline"], "b"))
+    again = ec.Scenario(name=sc["name"], **window, provisions=tuple(sc["provisions"]),
+                        parameters=rebuilt(man["parameters"]["policy"], "p"), baseline=base)
+    run = man["run"]
+    res2 = ec.simulate(again, draws=run["draws"], seed=run["seed"], sampler=run["sampler"])
+    np.testing.assert_array_equal(res2.total("government"), res.total("government"))
+
+
+def test_report_command_writes_a_comparison(tmp_path: Path) -> None:
+    scen = tmp_path / "small.toml"
+    scen.write_text(
+        '[scenario]\nname = "Small"\nprovisions = ["victims_office", "reporting"]\n'
+        'baseline = "pre_eo_2016"\n[run]\ndraws = 64\n'
+    )
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        code = main(["report", str(scen), "eo13768_sanctuary_enjoined", "--out", str(out),
+                     "--draws", "64", "--quiet"])
+    assert code == 0
+    assert (out / "small" / "report.pdf").is_file()
+    comp = pd.read_csv(out / "comparison" / "comparison.csv", index_col=0)
+    assert list(comp.index) == ["small", "eo13768_sanctuary_enjoined"]
+    assert (out / "comparison" / "comparison_federal.png").is_file()
+    # run --no-report writes the tables only
+    out2 = tmp_path / "out2"
+    assert main(["run", str(scen), "--out", str(out2), "--draws", "1", "--no-report",
+                 "--quiet"]) == 0
+    assert not (out2 / "small" / "report.pdf").exists()
+    assert (out2 / "small" / "table_federal_nominal.csv").is_file()
