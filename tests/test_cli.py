@@ -15,6 +15,9 @@ import enforcecost as ec
 from enforcecost import cli
 from enforcecost.cli import MARKER, main
 
+#: `run` without the report (figures and PDF), which these tests do not check.
+RUN = ["run", "--no-report"]
+
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "src" / "enforcecost" / "data" / "scenarios"
 EO = SCENARIOS / "eo13768.toml"
@@ -65,7 +68,7 @@ def test_run_writes_every_expected_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], draws: str
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--draws", draws]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--draws", draws]) == 0
     bases = ("nominal", "real", "pv")
     kinds = ("ledger", "summary")
     if draws != "1":
@@ -87,7 +90,7 @@ def test_run_writes_every_expected_file(
 def test_run_prints_cbo_table_matching_result(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], eo_result: ec.Result
 ) -> None:
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 0
+    assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 0
     text = capsys.readouterr().out
     assert text.splitlines()[0] == (
         "EO 13768, full implementation: impact relative to "
@@ -111,7 +114,7 @@ def test_run_prints_cbo_table_matching_result(
 
 def test_run_csvs_read_back_equal_result(tmp_path: Path, eo_result: ec.Result) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--quiet", *CENTRAL]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--quiet", *CENTRAL]) == 0
     d = out / "eo13768"
     for basis in ("nominal", "real", "pv"):
         for p in ec.PERSPECTIVES:
@@ -151,7 +154,7 @@ def test_run_basis_option_limits_files_and_sets_printed_basis(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--basis", "real", "real", *MC]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--basis", "real", "real", *MC]) == 0
     text = capsys.readouterr().out
     assert "constant 2017 dollars" in text
     assert "nominal (then-year)" not in text
@@ -172,7 +175,7 @@ def test_run_directory_names_outputs_by_relative_path(
     (src / ".ipynb_checkpoints").mkdir()
     shutil.copy(SCENARIOS / "pre_eo_2016.toml", src / ".ipynb_checkpoints" / "copy.toml")
     out = tmp_path / "out"
-    assert main(["run", str(src), "--out", str(out), "-q", *MC]) == 0
+    assert main([*RUN, str(src), "--out", str(out), "-q", *MC]) == 0
     assert capsys.readouterr().out == ""  # --quiet
     subdirs = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert subdirs == ["calibration_aaf_2015_high", "calibration_aaf_2015_low", "pre_eo_2016"]
@@ -186,13 +189,13 @@ def test_run_avoids_name_collisions_and_duplicates(tmp_path: Path) -> None:
         shutil.copy(SCENARIOS / "pre_eo_2016.toml", tmp_path / sub / "x.toml")
     a, b = str(tmp_path / "a" / "x.toml"), str(tmp_path / "b" / "x.toml")
     out = tmp_path / "out"
-    assert main(["run", a, b, a, "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
+    assert main([*RUN, a, b, a, "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["x", "x_2"]
 
 
 def test_run_accepts_shipped_scenario_names(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", "calibration/aaf_2015_low", "--out", str(out), "-q", *MC]) == 0
+    assert main([*RUN, "calibration/aaf_2015_low", "--out", str(out), "-q", *MC]) == 0
     assert (out / "calibration_aaf_2015_low" / "table_federal_real.csv").is_file()
 
 
@@ -202,7 +205,7 @@ def test_run_with_one_broken_file_writes_nothing(
     broken = tmp_path / "broken.toml"
     broken.write_text(BROKEN)
     out = tmp_path / "out"
-    assert main(["run", str(EO), str(broken), "--out", str(out)]) == 2
+    assert main([*RUN, str(EO), str(broken), "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""  # nothing run
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]  # nothing written
@@ -217,19 +220,19 @@ def test_run_with_one_broken_file_writes_nothing(
 
 def test_run_broken_file_leaves_existing_output_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "-q", "--basis", "nominal", *MC]) == 0
     before = {p: (out / p).read_bytes() for p in _files(out)}
     broken = tmp_path / "broken.toml"
     broken.write_text(BROKEN)
-    assert main(["run", str(EO), str(broken), "--out", str(out), "-q"]) == 2
+    assert main([*RUN, str(EO), str(broken), "--out", str(out), "-q"]) == 2
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
 
 
 def test_run_replaces_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "-q", *MC]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "-q", *MC]) == 0
     (out / "stale.csv").write_text("from an older run")
-    assert main(["run", "pre_eo_2016", "--out", str(out), "-q", *MC]) == 0
+    assert main([*RUN, "pre_eo_2016", "--out", str(out), "-q", *MC]) == 0
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "pre_eo_2016", "summary.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     manifest = (out / MARKER).read_text()
@@ -241,7 +244,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 0
+    assert main([*RUN, "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 0
     before = {p: (out / p).read_bytes() for p in _files(out)}
     calls = []
     real = cli.evaluate
@@ -253,7 +256,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
         return real(sc)
 
     monkeypatch.setattr(cli, "evaluate", second_fails)
-    assert main(["run", str(EO), "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 1
+    assert main([*RUN, str(EO), "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 1
     assert len(calls) == 2
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -266,7 +269,7 @@ def test_run_refuses_to_replace_a_directory_it_did_not_write(
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
-    assert main(["run", str(EO), "--out", str(precious)]) == 2
+    assert main([*RUN, str(EO), "--out", str(precious)]) == 2
     assert (precious / "thesis.tex").read_text() == "years of work"
     assert sorted(p.name for p in precious.iterdir()) == ["thesis.tex"]
     assert "not an enforcecost output directory" in capsys.readouterr().err
@@ -280,12 +283,12 @@ def test_run_refuses_out_containing_inputs_or_cwd(
     (d / MARKER).write_text("")
     shutil.copy(EO, d / "mine.toml")
     shutil.copy(SCENARIOS / "pre_eo_2016.toml", d)
-    assert main(["run", str(d / "mine.toml"), "--out", str(d)]) == 2
+    assert main([*RUN, str(d / "mine.toml"), "--out", str(d)]) == 2
     assert "contains the scenario file" in capsys.readouterr().err
     (d / "mine.toml").unlink()
     (d / "pre_eo_2016.toml").unlink()
     monkeypatch.chdir(d)
-    assert main(["run", "pre_eo_2016", "--out", "."]) == 2
+    assert main([*RUN, "pre_eo_2016", "--out", "."]) == 2
     assert "current directory" in capsys.readouterr().err
     assert (d / MARKER).is_file()
 
@@ -293,7 +296,7 @@ def test_run_refuses_out_containing_inputs_or_cwd(
 def test_run_out_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.csv"
     target.write_text("x")
-    assert main(["run", str(EO), "--out", str(target)]) == 2
+    assert main([*RUN, str(EO), "--out", str(target)]) == 2
     assert "exists and is not a directory" in capsys.readouterr().err
     assert target.read_text() == "x"
 
@@ -305,7 +308,7 @@ def test_run_unwritable_output_is_reported_without_traceback(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cli, "_write_csv", no_space)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), "-q", *MC]) == 1
+    assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), "-q", *MC]) == 1
     err = capsys.readouterr().err
     assert "cannot write the output directory" in err
     assert "No space left on device" in err
@@ -319,7 +322,7 @@ def test_run_missing_file_and_empty_directory(
     (tmp_path / "empty").mkdir()
     missing = tmp_path / "missing.toml"
     out = tmp_path / "out"
-    assert main(["run", str(missing), str(tmp_path / "empty"), "--out", str(out)]) == 2
+    assert main([*RUN, str(missing), str(tmp_path / "empty"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert f"{missing}: file not found" in err
     assert "no scenario files (*.toml)" in err
@@ -423,7 +426,7 @@ def test_internal_error_returns_1_without_traceback(
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(cli, "evaluate", broken)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 1
+    assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 1
     err = capsys.readouterr().err
     assert "enforcecost: internal error: RuntimeError: model exploded" in err
     assert "please report" in err.lower()
@@ -443,7 +446,7 @@ def test_debug_shows_traceback(
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(cli, "evaluate", broken)
-    args = ["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]
+    args = [*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]
     argv = ["--debug", *args] if where == "before" else [*args, "--debug"]
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -458,7 +461,7 @@ def test_late_scenario_error_is_a_user_error(
         raise ec.ScenarioError([ec.Problem("x.toml", "[run] draws", "must be >= 1", 0)])
 
     monkeypatch.setattr(cli, "evaluate", invalid)
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 2
+    assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 2
     err = capsys.readouterr().err
     assert "x.toml: [run] draws: must be >= 1, got 0" in err
     assert "internal error" not in err

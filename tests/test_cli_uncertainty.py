@@ -20,6 +20,9 @@ from enforcecost import sensitivity
 from enforcecost.cli import MARKER, main
 from enforcecost.results import PrecisionWarning
 
+#: `run` without the report (figures and PDF), which these tests do not check.
+RUN = ["run", "--no-report"]
+
 REPO = Path(__file__).resolve().parents[1]
 EO = REPO / "src" / "enforcecost" / "data" / "scenarios" / "eo13768.toml"
 KEYS = ["fiscal_year", "provision", "item", "payer", "kind"]
@@ -76,7 +79,7 @@ def test_run_monte_carlo_prints_percentiles_and_writes_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], mc: ec.Result
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--draws", "256", "--seed", "3"]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--draws", "256", "--seed", "3"]) == 0
     text = capsys.readouterr().out
     assert ("Millions of dollars, by fiscal year, nominal (then-year) dollars; "
             "means of 256 draws (sobol sampler, seed 3)") in text
@@ -113,7 +116,7 @@ def test_run_monte_carlo_writes_mean_ledger_unless_asked(
     tmp_path: Path, mc: ec.Result
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "-q", "--draws", "256", "--seed", "3",
+    assert main([*RUN, str(EO), "--out", str(out), "-q", "--draws", "256", "--seed", "3",
                  "--basis", "real"]) == 0
     ledger = pd.read_csv(out / "eo13768" / "ledger_real.csv")
     want = mc.ledger("real").groupby(KEYS, sort=False)["amount"].mean().reset_index()
@@ -123,7 +126,7 @@ def test_run_monte_carlo_writes_mean_ledger_unless_asked(
     assert "run: Monte Carlo, 256 draws (sobol sampler, seed 3)" in manifest
     assert "ledger_<basis>.csv: means over draws" in manifest
 
-    assert main(["run", str(EO), "--out", str(out), "-q", "--draws", "256", "--seed", "3",
+    assert main([*RUN, str(EO), "--out", str(out), "-q", "--draws", "256", "--seed", "3",
                  "--basis", "real", "--ledger-draws"]) == 0
     ledger = pd.read_csv(out / "eo13768" / "ledger_real.csv")
     assert ledger["draw"].nunique() == 256
@@ -132,7 +135,7 @@ def test_run_monte_carlo_writes_mean_ledger_unless_asked(
 
 
 def test_run_same_seed_same_files_other_seed_differs(tmp_path: Path) -> None:
-    args = ["run", str(EO), "-q", "--draws", "256", "--basis", "nominal"]
+    args = [*RUN, str(EO), "-q", "--draws", "256", "--basis", "nominal"]
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     assert main([*args, "--seed", "3", "--out", str(a)]) == 0
     assert main([*args, "--seed", "3", "--out", str(b)]) == 0
@@ -145,7 +148,7 @@ def test_run_same_seed_same_files_other_seed_differs(tmp_path: Path) -> None:
 
 def test_run_seed_and_sampler_options_reach_simulate(tmp_path: Path, eo: ec.Scenario) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "-q", "--draws", "64", "--seed", "0", "--sampler", "lhs",
+    assert main([*RUN, str(EO), "-q", "--draws", "64", "--seed", "0", "--sampler", "lhs",
                  "--out", str(out), "--basis", "pv"]) == 0
     back = pd.read_csv(out / "eo13768" / "percentiles_pv.csv",
                        index_col=["perspective", "provision"])
@@ -159,7 +162,7 @@ def test_run_central_values_equal_evaluate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], eo: ec.Scenario, central: list[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--basis", "nominal", *central]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--basis", "nominal", *central]) == 0
     captured = capsys.readouterr()
     assert "means of" not in captured.out
     assert "Distribution of the net cost" not in captured.out
@@ -181,7 +184,7 @@ def test_precision_note_is_one_line_on_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(EO), "--out", str(out), "--draws", "64", "--basis", "real"]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--draws", "64", "--basis", "real"]) == 0
     err = capsys.readouterr().err
     notes = [ln for ln in err.splitlines() if "too few" in ln]
     assert len(notes) == 1
@@ -193,7 +196,7 @@ def test_precision_note_is_one_line_on_stderr(
     manifest = (out / MARKER).read_text()
     assert "precision note: 64 draws are too few" in manifest
 
-    assert main(["run", str(EO), "--out", str(out), "--draws", "64", "-q"]) == 0
+    assert main([*RUN, str(EO), "--out", str(out), "--draws", "64", "-q"]) == 0
     assert capsys.readouterr().err == ""  # --quiet: only errors
     assert "precision note: 64 draws are too few" in (out / MARKER).read_text()
 
@@ -206,7 +209,7 @@ class _Terminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = ["run", str(EO), "--draws", "256", "--basis", "nominal"]
+    args = [*RUN, str(EO), "--draws", "256", "--basis", "nominal"]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     err = capsys.readouterr().err  # captured: not a terminal
     assert "\r" not in err
@@ -240,7 +243,7 @@ def test_progress_bar_only_on_a_terminal(
 def test_run_bad_monte_carlo_options(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert main(["run", str(EO), "--out", str(tmp_path / "out"), *argv]) == 2
+    assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *argv]) == 2
     err = capsys.readouterr().err
     assert f"enforcecost: {message}" in err
     assert "Traceback" not in err
@@ -250,7 +253,7 @@ def test_run_bad_monte_carlo_options(
 def test_run_draws_and_deterministic_exclude_each_other(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["run", str(EO), "--out", "x", "--draws", "5", "--deterministic"]) == 2
+    assert main([*RUN, str(EO), "--out", "x", "--draws", "5", "--deterministic"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
 
 
