@@ -17,13 +17,17 @@ whatever the block size, process count or cluster. Randomness comes only from
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-__all__ = ["CHUNK", "design", "iman_conover"]
+__all__ = ["CHUNK", "Correlate", "design", "iman_conover"]
+
+#: Columns and their target rank-correlation matrix, hashable (tuples).
+Correlate = tuple[tuple[int, ...], tuple[tuple[float, ...], ...]]
 
 FloatArray = npt.NDArray[np.float64]
 CHUNK = 1 << 16
@@ -56,6 +60,7 @@ def design(
     seed: int = 0,
     start: int = 0,
     stop: int | None = None,
+    correlate: Correlate | None = None,
 ) -> FloatArray:
     """Rows ``start`` to ``stop`` of an ``n``-point uniform design in ``d`` dimensions.
 
@@ -71,6 +76,10 @@ def design(
         Seed, >= 0.
     start, stop : int
         The block of rows wanted, ``0 <= start < stop <= n`` (default: all).
+    correlate : (columns, rank_corr), optional
+        Columns to give target Spearman rank correlations (a ``k x k`` matrix,
+        as nested tuples). Their whole ``n`` rows are reordered once by
+        :func:`iman_conover` (and cached), so blocks still agree with the whole.
 
     Returns
     -------
@@ -86,6 +95,11 @@ def design(
     True
     """
     stop = n if stop is None else stop
+    if correlate is not None and correlate[0]:
+        out = design(d, n, sampler=sampler, seed=seed, start=start, stop=stop)
+        cols = list(correlate[0])
+        out[:, cols] = _correlated(d, n, sampler, seed, correlate)[start:stop]
+        return out
     if not (0 <= start < stop <= n):
         raise ValueError(f"block must satisfy 0 <= start < stop <= n: {start}, {stop}, {n}")
     if seed < 0:
@@ -112,6 +126,20 @@ def design(
             out[:, j] = _chunked_uniform(seed, _RANDOM, j, start, stop)
         return out
     raise ValueError(f"'sampler' must be one of sobol, lhs, random: {sampler!r}")
+
+
+@lru_cache(maxsize=8)
+def _correlated(
+    d: int, n: int, sampler: Literal["sobol", "lhs", "random"], seed: int, correlate: Correlate
+) -> FloatArray:
+    cols = list(correlate[0])
+    full = np.empty((n, len(cols)))
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        full[start:stop] = design(d, n, sampler=sampler, seed=seed, start=start, stop=stop)[:, cols]
+    out = iman_conover(full, np.asarray(correlate[1]), seed=seed)
+    out.setflags(write=False)
+    return out
 
 
 def iman_conover(
