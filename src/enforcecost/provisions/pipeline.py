@@ -120,7 +120,12 @@ def run_pipeline(p: Params, years: int) -> Flows:
     court_cap = capacity(col("immigration_judges"), col("cases_per_judge_year"))
     d_share, d_days = col("detention_share"), col("detention_days")
 
-    out = {f.name: np.zeros((draws, years)) for f in fields(Flows)}
+    attrition = col("attrition_rate")
+    hires_max = col("hires_per_year_max")
+    removal_rate = col("removal_rate_after_arrest")
+    capped_program = np.isinf(program)
+    # Filled one year (row) at a time: year-major, so each write is contiguous.
+    out = {f.name: np.empty((years, draws)) for f in fields(Flows)}
     officers = col("ero_officers_baseline").copy()
     backlog = col("court_backlog_initial").copy()
     arrested = np.zeros(draws)
@@ -128,8 +133,8 @@ def run_pipeline(p: Params, years: int) -> Flows:
     peak_beds = col("detention_beds_existing").copy()
     last_hires = np.zeros(draws)
     for t in range(years):
-        leavers = officers * col("attrition_rate")
-        hires = np.clip(target - (officers - leavers), 0.0, col("hires_per_year_max"))
+        leavers = officers * attrition
+        hires = np.clip(target - (officers - leavers), 0.0, hires_max)
         payroll = officers - leavers * MID_YEAR + hires * MID_YEAR
         productive = (
             officers - leavers * MID_YEAR + hires * first_year_share
@@ -141,8 +146,8 @@ def run_pipeline(p: Params, years: int) -> Flows:
         remaining = np.maximum(enforceable - arrested, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             share_this_year = (np.minimum(t + 1, program) - np.minimum(t, program)) / program
-        demand = np.where(np.isinf(program), remaining, np.minimum(enforceable * share_this_year,
-                                                                   remaining))
+        demand = np.where(capped_program, remaining,
+                          np.minimum(enforceable * share_this_year, remaining))
         arrests = np.minimum(demand, capacity(productive, arrest_rate))
         arrested = arrested + arrests
 
@@ -158,7 +163,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
         pending = backlog + arrests
         completed = np.minimum(pending, court_cap)
         backlog = pending - completed
-        removals = completed * col("removal_rate_after_arrest")
+        removals = completed * removal_rate
 
         for name, value in (
             ("officers", officers), ("hires", hires), ("officer_years", payroll),
@@ -167,6 +172,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
             ("cases_completed", completed), ("court_backlog", backlog),
             ("removals", removals), ("removed_before", removed),
         ):
-            out[name][:, t] = value
+            out[name][t] = value
         removed = removed + removals
+    out = {name: np.ascontiguousarray(a.T) for name, a in out.items()}
     return Flows(**out)
