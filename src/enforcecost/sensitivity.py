@@ -9,12 +9,25 @@ The same estimators work on any vectorized function
 (:func:`sobol_indices`, :func:`morris_indices`), and :func:`as_function` gives
 the scenario's impact as a plain function of its uncertain inputs so SALib,
 EMA Workbench or SciPy can drive the model too.
+
+**Parallel studies.** The estimators call the model on batches of design rows
+(``batch=``, on the client). Given ``workers=``, ``scheduler=`` or ``backend=``
+(:mod:`enforcecost.parallel`), each batch is split into blocks of
+``block_size`` rows that run in parallel, each block a pure task
+``(scenario, inputs, output, rows) -> outputs``, and the outputs come back in
+row order. Each run's output depends only on its own row, so the indices are
+identical to an in-process study's. The design and the outputs (one number
+per run) stay on the client, where the estimators run: a study's memory there
+is ``8 * runs`` bytes for the outputs plus one batch of rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -26,6 +39,7 @@ from ._morris import MorrisResult, morris_indices
 from ._sobol import SobolResult, sobol_indices
 from .model import run_design, uncertain_inputs
 from .money import Basis
+from .parallel import Backend, BackendLike, InProcess, using_backend
 from .parameters import registry
 from .results import Perspective
 from .scenario import Scenario
@@ -90,33 +104,58 @@ def _output(output: Output | str | None) -> Output:
     return output
 
 
+def _outputs(
+    scenario: Scenario, names: Sequence[str], output: Output, u: FloatArray
+) -> FloatArray:
+    """The output of each row of quantiles ``u`` (a block task: pure and picklable)."""
+    res = run_design(scenario, np.asarray(u, dtype=np.float64), names)
+    years = list(output.years) if isinstance(output.years, tuple) else output.years
+    return np.asarray(
+        res.total(output.perspective, output.basis, years=years, provision=output.provision),
+        dtype=np.float64,
+    )
+
+
 class _QuantileModel:
-    """The scenario's output as a function of its uncertain inputs' quantiles."""
+    """The scenario's output as a function of its uncertain inputs' quantiles.
+
+    With a ``backend``, each call's rows run as blocks of ``block_size`` rows
+    (default: the call split into four blocks per worker) on the backend.
+    """
 
     def __init__(
         self,
         scenario: Scenario,
         output: Output,
         progress: Callable[[int], None] | None = None,
+        backend: Backend | None = None,
+        block_size: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.output = output
         self.progress = progress
+        self.backend = backend
+        if block_size is not None and (
+            isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1
+        ):
+            raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
+        self.block_size = block_size
         self.names = uncertain_inputs(scenario)
         if not self.names:
             raise ValueError(f"scenario {scenario.name!r} has no uncertain inputs to analyse")
-        # validate the output once, on a deterministic run
-        progress, self.progress = self.progress, None
-        self(np.full((1, len(self.names)), np.nan))
-        self.progress = progress
+        # validate the output once, on a deterministic run (in this process)
+        self.task = partial(_outputs, scenario, tuple(self.names), output)
+        self.task(np.full((1, len(self.names)), np.nan))
 
     def __call__(self, u: FloatArray) -> FloatArray:
-        res = run_design(self.scenario, np.asarray(u, dtype=np.float64), self.names)
-        o = self.output
-        years = list(o.years) if isinstance(o.years, tuple) else o.years
-        y = np.asarray(
-            res.total(o.perspective, o.basis, years=years, provision=o.provision), dtype=np.float64
-        )
+        u = np.asarray(u, dtype=np.float64)
+        m = u.shape[0]
+        if self.backend is None or m <= 1:
+            y = self.task(u)
+        else:
+            size = self.block_size or max(1, math.ceil(m / (4 * self.backend.workers)))
+            blocks = [u[i : i + size] for i in range(0, m, size)]
+            y = np.concatenate(list(self.backend.map_blocks(self.task, blocks)))
         if self.progress is not None:
             self.progress(len(y))
         return y
@@ -204,12 +243,15 @@ class TornadoResult:
         source_kind, unit.
     output : Output
     label : str
+    scenario : Scenario
+        The scenario analysed.
     """
 
     base: float
     frame: pd.DataFrame
     output: Output
     label: str
+    scenario: Scenario | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The swings table (a copy)."""
@@ -223,11 +265,26 @@ def _quantile_range(dist: Any) -> tuple[float, float]:
     return (0.0, 1.0) if bounded else (0.05, 0.95)
 
 
+@contextmanager
+def _model(
+    scenario: Scenario, output: Output, progress: Callable[[int], None] | None,
+    backend: BackendLike, workers: int | None, scheduler: str | None, block_size: int | None,
+) -> Iterator[_QuantileModel]:
+    """The study's model, its runs on the backend of the arguments (released on exit)."""
+    with using_backend(backend, workers=workers, scheduler=scheduler) as be:
+        yield _QuantileModel(scenario, output, progress,
+                             None if isinstance(be, InProcess) else be, block_size)
+
+
 def tornado(
     scenario: Scenario,
     output: Output | str | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    backend: BackendLike = None,
+    block_size: int | None = None,
 ) -> TornadoResult:
     """One-at-a-time sensitivity: each uncertain input at its low and high end.
 
@@ -244,19 +301,28 @@ def tornado(
         What to explain (a perspective name is short for ``Output(perspective)``).
     progress : callable, optional
         Called with the number of model runs after each batch.
+    workers : int, optional
+        Run the model on this many local processes.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``'tcp://host:8786'``).
+    backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
+        Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
+        results are identical on every backend.
+    block_size : int, optional
+        Runs per parallel task (default: each batch split in four per worker).
 
     Returns
     -------
     TornadoResult
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out, progress)
-    d = len(model.names)
-    u = np.full((2 * d + 1, d), np.nan)
-    for j, name in enumerate(model.names):
-        lo, hi = _quantile_range(model.reference(name))
-        u[2 * j, j], u[2 * j + 1, j] = lo, hi
-    y = model(u)
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+        d = len(model.names)
+        u = np.full((2 * d + 1, d), np.nan)
+        for j, name in enumerate(model.names):
+            lo, hi = _quantile_range(model.reference(name))
+            u[2 * j, j], u[2 * j + 1, j] = lo, hi
+        y = model(u)
     refs = [model.reference(n) for n in model.names]
     frame = _meta(model.names).assign(
         low_input=[r.range[0] for r in refs],
@@ -268,7 +334,7 @@ def tornado(
     frame = frame.sort_values("swing", ascending=False, kind="stable")
     cols = ["low_input", "high_input", "low_output", "high_output", "swing",
             "provision", "source_kind", "unit"]
-    return TornadoResult(float(y[-1]), frame[cols], out, out.label(scenario))
+    return TornadoResult(float(y[-1]), frame[cols], out, out.label(scenario), scenario)
 
 
 # -- Morris --------------------------------------------------------------------
@@ -285,6 +351,7 @@ class ScenarioMorris:
     output: Output
     label: str
     meta: pd.DataFrame = field(repr=False)
+    scenario: Scenario | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """mu, mu_star (with interval), sigma per input, with provision and source kind,
@@ -302,6 +369,10 @@ def morris(
     seed: int | None = None,
     batch: int | None = 8192,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    backend: BackendLike = None,
+    block_size: int | None = None,
 ) -> ScenarioMorris:
     """Morris screening of a scenario: ``trajectories * (d + 1)`` model runs.
 
@@ -316,18 +387,27 @@ def morris(
         Model runs evaluated at a time (bounds memory; results do not depend on it).
     progress : callable, optional
         Called with the number of model runs after each batch.
+    workers : int, optional
+        Run the model on this many local processes.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``'tcp://host:8786'``).
+    backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
+        Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
+        results are identical on every backend.
+    block_size : int, optional
+        Runs per parallel task (default: each batch split in four per worker).
 
     Returns
     -------
     ScenarioMorris
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out, progress)
-    unit = [stats.uniform(0.0, 1.0)] * len(model.names)
-    res = morris_indices(
-        model, unit, trajectories, levels=levels, seed=seed, names=model.names, batch=batch
-    )
-    return ScenarioMorris(res, out, out.label(scenario), _meta(model.names))
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+        unit = [stats.uniform(0.0, 1.0)] * len(model.names)
+        res = morris_indices(
+            model, unit, trajectories, levels=levels, seed=seed, names=model.names, batch=batch
+        )
+    return ScenarioMorris(res, out, out.label(scenario), _meta(model.names), scenario)
 
 
 # -- Sobol' --------------------------------------------------------------------
@@ -350,6 +430,7 @@ class ScenarioSobol:
     output: Output
     label: str
     meta: pd.DataFrame = field(repr=False)
+    scenario: Scenario | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """S1, S1_low, S1_high, ST, ST_low, ST_high per input, with provision and source
@@ -383,6 +464,10 @@ def sobol(
     by_source: bool = True,
     batch: int | None = 8192,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    backend: BackendLike = None,
+    block_size: int | None = None,
 ) -> ScenarioSobol:
     """Sobol' first-order and total indices of a scenario's output.
 
@@ -405,23 +490,33 @@ def sobol(
         Model runs evaluated at a time (bounds memory; results do not depend on it).
     progress : callable, optional
         Called with the number of model runs after each batch.
+    workers : int, optional
+        Run the model on this many local processes.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``'tcp://host:8786'``).
+    backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
+        Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
+        results are identical on every backend.
+    block_size : int, optional
+        Runs per parallel task (default: each batch split in four per worker).
 
     Returns
     -------
     ScenarioSobol
     """
     out = _output(output)
-    model = _QuantileModel(scenario, out, progress)
-    meta = _meta(model.names)
-    unit = [stats.uniform(0.0, 1.0)] * len(model.names)
-    res = sobol_indices(
-        model, unit, n, seed=seed, replicates=replicates,
-        groups=list(meta["provision"]), names=model.names, batch=batch,
-    )
-    by_src = None
-    if by_source:
-        by_src = sobol_indices(
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+        meta = _meta(model.names)
+        unit = [stats.uniform(0.0, 1.0)] * len(model.names)
+        res = sobol_indices(
             model, unit, n, seed=seed, replicates=replicates,
-            groups=list(meta["source_kind"]), names=model.names, batch=batch,
+            groups=list(meta["provision"]), names=model.names, batch=batch,
         )
-    return ScenarioSobol(res, by_src, out, out.label(scenario), meta)
+        by_src = None
+        if by_source:
+            by_src = sobol_indices(
+                model, unit, n, seed=seed, replicates=replicates,
+                groups=list(meta["source_kind"]), names=model.names, batch=batch,
+            )
+    return ScenarioSobol(res, by_src, out, out.label(scenario), meta, scenario)
+
