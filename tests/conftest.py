@@ -11,6 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session")
 def shared_dir() -> Path | None:
     """The project's shared documents (DESIGN.md, PARAMETERS.md, seed/), if present.
 

@@ -94,7 +94,9 @@ def test_vectorized_broadcasting_draws_by_years() -> None:
 
 def test_years_before_the_data_are_an_error() -> None:
     idx = cpi_u()
-    with pytest.raises(ValueError, match=re.escape("price index starts in 2000: no level for 1999")):
+    with pytest.raises(
+        ValueError, match=re.escape("price index starts in 2000: no level for 1999")
+    ):
         idx.level(1999)
     with pytest.raises(ValueError, match=re.escape("no level for 1990")):
         idx.factor(1990, 2017)

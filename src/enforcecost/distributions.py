@@ -23,6 +23,7 @@ discrete      values (+ weights)          the most likely value
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
-from scipy.stats.sampling import NumericalInversePolynomial
+from scipy.stats.sampling import NumericalInversePolynomial, UNURANError
 
 __all__ = [
     "DIST_KINDS",
@@ -99,6 +100,66 @@ class _DiscreteFrozen:
         return float(self.values[0]), float(self.values[-1])
 
 
+class _SetupTooSlow(Exception):
+    """PINV's set-up ran past its time budget (see :class:`_Kernel`)."""
+
+
+class _Kernel:
+    """An unnormalized density for PINV, with a time budget on its set-up.
+
+    UNU.RAN's PINV can loop for minutes on some shapes (Beta(4.1, 1.9), for one);
+    past the budget the density raises and the exact ``ppf`` is used instead.
+    """
+
+    _SETUP_SECONDS = 2.0
+    _stop = math.inf
+
+    def arm(self) -> None:
+        self._stop = time.perf_counter() + self._SETUP_SECONDS
+
+    def disarm(self) -> None:
+        self._stop = math.inf
+
+    def density(self, x: float) -> float:
+        raise NotImplementedError  # pragma: no cover
+
+    def pdf(self, x: float) -> float:
+        if time.perf_counter() > self._stop:
+            raise _SetupTooSlow
+        return self.density(x)
+
+
+class _GaussianKernel(_Kernel):
+    """exp(-x**2 / 2) on [lo, hi], scaled to 1 at its peak (the point nearest 0)."""
+
+    def __init__(self, lo: float, hi: float) -> None:
+        self.peak = min(max(0.0, lo), hi)
+        # PINV starts from a point inside the interval where the density is not tiny:
+        # the peak, or a scale length (1 / |end| far in a tail) in from the end holding it.
+        if lo < 0.0 < hi:
+            self.center = 0.0
+        elif lo >= 0.0:
+            self.center = lo + min((hi - lo) / 2.0, 1.0 / max(lo, 1.0))
+        else:
+            self.center = hi - min((hi - lo) / 2.0, 1.0 / max(-hi, 1.0))
+
+    def density(self, x: float) -> float:
+        return math.exp(-(x * x - self.peak * self.peak) / 2.0)
+
+
+class _BetaKernel(_Kernel):
+    """x**(a-1) * (1-x)**(b-1) on [0, 1] (a, b >= 1 for PERT)."""
+
+    def __init__(self, a: float, b: float) -> None:
+        self.a, self.b = a, b
+        self.center = float(stats.beta(a, b).median())
+
+    def density(self, x: float) -> float:
+        if not 0.0 <= x <= 1.0:
+            return 0.0
+        return float(x ** (self.a - 1.0) * (1.0 - x) ** (self.b - 1.0))
+
+
 @dataclass(frozen=True)
 class Distribution:
     """A validated distribution specification.
@@ -156,6 +217,13 @@ class Distribution:
         """
         return np.asarray(self._inverse(np.asarray(q, dtype=np.float64)), dtype=np.float64)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the specification only: the cached inverse CDF (a closure over a
+        SciPy UNU.RAN object) does not pickle and is rebuilt on first use."""
+        state = dict(self.__dict__)
+        state.pop("_inverse", None)
+        return state
+
     @cached_property
     def _inverse(self) -> Any:
         frozen = self.frozen()
@@ -164,19 +232,36 @@ class Distribution:
             return frozen.ppf
         # Invert the standardized distribution (loc 0, scale 1), then rescale:
         # the numerical inversion is set up on a unit scale whatever the units.
+        # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
+        # up in milliseconds where SciPy's vectorized pdf, called point by point,
+        # takes seconds (minutes far in a normal's tail).
         loc, scale = frozen.kwds["loc"], frozen.kwds["scale"]
-        standard = frozen.dist(*frozen.args)
-        lo, hi = standard.support()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            pinv = NumericalInversePolynomial(
-                standard,
-                domain=(lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None,
-                center=float(standard.median()),
-                u_resolution=_U_RESOLUTION,
-            )
+        lo, hi = (float(x) for x in frozen.dist(*frozen.args).support())
+        kernel: _GaussianKernel | _BetaKernel
+        mirrored = False
+        if self.kind == "pert":
+            alpha, beta = frozen.args
+            # PINV hangs on Beta(a, b) for a in about [4.05, 4.3] (b = 6 - a), never
+            # on the mirror image with a <= b: invert that and reflect.
+            mirrored = alpha > beta
+            kernel = _BetaKernel(beta, alpha) if mirrored else _BetaKernel(alpha, beta)
+        else:
+            kernel = _GaussianKernel(lo, hi)
+        try:
+            kernel.arm()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                pinv = NumericalInversePolynomial(
+                    kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
+                )
+        except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
+            return frozen.ppf
+        finally:
+            kernel.disarm()
 
         def inverse(q: FloatArray) -> FloatArray:
+            if mirrored:
+                return np.asarray(loc + scale * (1.0 - pinv.ppf(1.0 - q)), dtype=np.float64)
             return np.asarray(loc + scale * pinv.ppf(q), dtype=np.float64)
 
         return inverse
@@ -212,8 +297,11 @@ class Distribution:
             return float(lo), float(hi)
         if self.kind == "normal" and "low" in a and "high" in a:
             return float(a["low"]), float(a["high"])
-        with np.errstate(all="ignore"):  # extreme specs reach +-inf: reported, not warned
-            return float(self.ppf(0.05)), float(self.ppf(0.95))
+        # the exact quantiles (no numerical-inversion set-up for two points);
+        # extreme specs reach +-inf: reported by the callers, not warned
+        with np.errstate(all="ignore"):
+            lo, hi = self.frozen().ppf([0.05, 0.95])
+        return float(lo), float(hi)
 
     def mean(self) -> float:
         """Mean of the distribution."""

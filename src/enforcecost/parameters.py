@@ -18,6 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .distributions import Distribution, parse_distribution
+from .money import cpi_u
 
 __all__ = [
     "PROVISIONS",
@@ -142,10 +143,27 @@ def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[st
         problems.append(f"{name}: source_kind must be one of {SOURCE_KINDS}")
     if not str(raw["citation"]).strip():
         problems.append(f"{name}: empty citation")
+    for key in ("description", "unit", "citation", "note"):
+        if key in raw and not isinstance(raw[key], str):
+            problems.append(f"{name}: {key} must be a string")
+    if raw.get("role", "input") not in ("input", "reference"):
+        problems.append(f"{name}: role must be 'input' or 'reference', got {raw['role']!r}")
+    for key in ("allow_inf", "secondhand"):
+        if key in raw and not isinstance(raw[key], bool):
+            problems.append(f"{name}: {key} must be true or false, got {raw[key]!r}")
+    value = raw["value"]
+    if not (isinstance(value, int | float) and not isinstance(value, bool)):
+        problems.append(f"{name}: value must be a number, got {value!r}")
+        return None, problems
     money = str(raw["unit"]).startswith("USD")
     dy = raw.get("dollar_year")
-    if money and not (dy == "nominal" or isinstance(dy, int)):
-        problems.append(f"{name}: money parameter needs dollar_year (a year or 'nominal')")
+    first = cpi_u().first_year
+    if money and not (
+        dy == "nominal" or (isinstance(dy, int) and not isinstance(dy, bool) and first <= dy)
+    ):
+        problems.append(
+            f"{name}: money parameter needs dollar_year (a year from {first}, or 'nominal')"
+        )
     if not money and dy is not None:
         problems.append(f"{name}: dollar_year given for a non-money unit {raw['unit']!r}")
     dist = None
@@ -153,7 +171,12 @@ def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[st
         dist, dist_problems = parse_distribution(raw["uncertainty"])
         problems += [f"{name}: uncertainty.{p}" for p in dist_problems]
     bounds = raw["bounds"]
-    if not (isinstance(bounds, list) and len(bounds) == 2 and bounds[0] <= bounds[1]):
+    if not (
+        isinstance(bounds, list)
+        and len(bounds) == 2
+        and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        and bounds[0] <= bounds[1]
+    ):
         problems.append(f"{name}: bounds must be [low, high]")
         return None, problems
     if problems:
@@ -225,7 +248,7 @@ def parameters() -> pd.DataFrame:
     Examples
     --------
     >>> import enforcecost as ec
-    >>> ec.parameters().loc["ero_officers_added", "value"]
+    >>> float(ec.parameters().loc["ero_officers_added", "value"])
     10000.0
     """
     rows = []

@@ -11,11 +11,13 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+
+import numpy as np
 
 from .distributions import Distribution, check_distribution
 from .errors import Problem, ScenarioError
@@ -47,7 +49,7 @@ _SCENARIO_KEYS = {
     "provisions": "the provisions to cost",
 }
 _RUN_KEYS = {"draws", "seed", "sampler"}
-_TABLES = {"scenario", "parameters", "run"}
+_TABLES = {"scenario", "parameters", "run", "correlation"}
 _YEAR_MAX = 2100
 _YEARS_MAX = 100
 _CODE = "<code>"
@@ -147,6 +149,11 @@ class Scenario:
         Monte Carlo settings.
     path : Path or None
         The file it was read from.
+    correlations : sequence
+        Rank correlations between uncertain inputs, each ``(name_a, name_b,
+        rank)`` or a file's ``{inputs = [a, b], rank = r}``; induced by
+        Iman-Conover reordering in :func:`~enforcecost.simulate`. Normalized to
+        a tuple of ``(a, b, rank)`` with ``a < b``.
 
     Raises
     ------
@@ -165,6 +172,7 @@ class Scenario:
     baseline: Scenario | None = None
     run: RunConfig = field(default_factory=RunConfig)
     path: Path | None = None
+    correlations: Sequence[Any] = ()
 
     def __post_init__(self) -> None:
         where = str(self.path) if self.path else _CODE
@@ -205,10 +213,13 @@ class Scenario:
             problems += _check_run(
                 {"draws": run.draws, "seed": run.seed, "sampler": run.sampler}, where
             )
+        correlations, found = _check_correlations(self.correlations, where, settings)
+        problems += found
         if problems:
             raise ScenarioError(problems)
         object.__setattr__(self, "provisions", tuple(self.provisions))
         object.__setattr__(self, "parameters", settings)
+        object.__setattr__(self, "correlations", correlations)
 
     # -- views -------------------------------------------------------------
     def settings(self) -> dict[str, Setting]:
@@ -230,17 +241,62 @@ class Scenario:
         >>> sc.parameters["ero_officers_added"].value
         5000.0
         """
+        # The changes come from code, not from this scenario's file: they are checked,
+        # and new settings are sourced, as "<code>" (a file's name would mislead).
+        problems: list[Problem] = []
         if "parameters" in changes:
-            changes["parameters"] = {**self.parameters, **changes["parameters"]}
+            new: Any = changes["parameters"]
+            parsed: dict[Any, Any] = {}
+            if isinstance(new, Mapping):
+                for name, spec in new.items():
+                    if isinstance(spec, Setting) and isinstance(name, str):
+                        found = _check_setting(name, spec, _CODE)
+                        setting: Setting | None = None if found else spec
+                    else:
+                        setting, found = _parse_setting(name, spec, _CODE)
+                    problems += found
+                    if setting is not None:
+                        parsed[name] = setting
+            else:
+                problems.append(Problem(_CODE, "[parameters]", "must be a table", new))
+            changes["parameters"] = {**self.parameters, **parsed}
+        fields = {k: v for k, v in changes.items() if k in _SCENARIO_KEYS}
+        if isinstance(fields.get("provisions"), tuple):
+            fields["provisions"] = list(fields["provisions"])
+        fields.pop("baseline", None)
+        problems += _check_scenario_table(fields, _CODE)
+        baseline: Any = changes.get("baseline")
+        if baseline is not None and not isinstance(baseline, Scenario):
+            problems.append(
+                Problem(_CODE, "[scenario] baseline", "must be a Scenario or None", baseline)
+            )
+        if "run" in changes:
+            run: Any = changes["run"]
+            if isinstance(run, RunConfig):
+                problems += _check_run(
+                    {"draws": run.draws, "seed": run.seed, "sampler": run.sampler}, _CODE
+                )
+            else:
+                problems.append(Problem(_CODE, "[run]", "must be a RunConfig", run))
+        if "correlations" in changes:
+            merged = changes.get("parameters", self.parameters)
+            problems += _check_correlations(changes["correlations"], _CODE, merged)[1]
+        if problems:
+            raise ScenarioError(problems)
         return replace(self, **changes)
 
     def fixed(self) -> Scenario:
-        """A copy where every input is fixed at its central value (no uncertainty)."""
+        """A copy where every input is fixed at its central value (no uncertainty).
+
+        Correlations are dropped with the distributions they relate.
+        """
         params = {
             n: replace(s, dist=None) for n, s in self.settings().items() if s.dist is not None
         }
         base = self.baseline.fixed() if self.baseline is not None else None
-        return replace(self, parameters={**self.parameters, **params}, baseline=base)
+        return replace(
+            self, parameters={**self.parameters, **params}, baseline=base, correlations=()
+        )
 
 
 # -- checking ------------------------------------------------------------------
@@ -320,6 +376,69 @@ def _check_run(t: Mapping[str, Any], where: str) -> list[Problem]:
             Problem(where, "[run] sampler", f"must be one of {', '.join(SAMPLERS)}", t["sampler"])
         )
     return out
+
+
+def _check_correlations(
+    entries: Any, where: str, settings: Mapping[str, Setting]
+) -> tuple[tuple[tuple[str, str, float], ...], list[Problem]]:
+    """Check rank correlations; return them as sorted ``(a, b, rank)`` and the problems."""
+    problems: list[Problem] = []
+    out: dict[tuple[str, str], float] = {}
+    if not isinstance(entries, list | tuple):
+        return (), [Problem(where, "[[correlation]]", "must be a list of tables", entries)]
+    reg = registry()
+    for i, entry in enumerate(entries):
+        key = f"[[correlation]] #{i + 1}"
+        if isinstance(entry, tuple) and len(entry) == 3:
+            entry = {"inputs": list(entry[:2]), "rank": entry[2]}
+        if not isinstance(entry, Mapping):
+            problems.append(Problem(where, key, "must be a table {inputs = [a, b], rank = r}",
+                                    entry))
+            continue
+        for extra in sorted(set(entry) - {"inputs", "rank"}, key=str):
+            problems.append(Problem(where, f"{key} {extra}", "unknown key"
+                                    + _suggest(str(extra), ["inputs", "rank"]), entry[extra]))
+        inputs, rank = entry.get("inputs"), entry.get("rank")
+        ok = True
+        if not (isinstance(inputs, list | tuple) and len(inputs) == 2
+                and all(isinstance(x, str) for x in inputs) and inputs[0] != inputs[1]):
+            problems.append(Problem(where, f"{key} inputs",
+                                    "must name two different parameters", inputs))
+            ok = False
+        else:
+            for name in inputs:
+                if name not in reg or reg[name].role != "input":
+                    problems.append(Problem(where, f"{key} inputs", "unknown parameter"
+                                            + _suggest(name, reg), name))
+                    ok = False
+                else:
+                    setting = settings.get(name) or Setting.from_registry(reg[name])
+                    if setting.dist is None:
+                        problems.append(Problem(where, f"{key} inputs",
+                                                "is fixed in this scenario: only uncertain "
+                                                "inputs can be correlated", name))
+                        ok = False
+        if not (_is_number(rank) and -1.0 < _float(rank) < 1.0):  # type: ignore[arg-type]
+            problems.append(Problem(where, f"{key} rank",
+                                    "must be a number strictly between -1 and 1", rank))
+            ok = False
+        if ok:
+            # a later entry for the same pair (say, in a file that extends
+            # another) replaces the earlier one
+            a, b = sorted(inputs)  # type: ignore[arg-type]
+            out[(a, b)] = _float(rank)  # type: ignore[arg-type]
+    if out and not problems:
+        names = sorted({n for pair in out for n in pair})
+        matrix = np.eye(len(names))
+        for (a, b), r in out.items():
+            i, j = names.index(a), names.index(b)
+            matrix[i, j] = matrix[j, i] = r
+        if np.linalg.eigvalsh(matrix).min() <= 0:
+            problems.append(Problem(where, "[[correlation]]",
+                                    "the rank correlations together are not a possible "
+                                    "correlation matrix (not positive definite)",
+                                    {f"{a}~{b}": r for (a, b), r in out.items()}))
+    return tuple((a, b, r) for (a, b), r in sorted(out.items())), problems
 
 
 def _parse_setting(name: Any, spec: Any, where: str) -> tuple[Setting | None, list[Problem]]:
@@ -455,6 +574,13 @@ def _locate(ref: str, relative_to: Path | None) -> Path | None:
     return None
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _is_file(path: Path) -> bool:
     """``path.is_file()``, False for names the OS refuses (too long, bad characters)."""
     try:
@@ -473,10 +599,10 @@ def _read(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         problems.append(Problem(str(path), "", "is a directory, not a scenario file"))
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(str(path), "", f"not valid TOML: {exc}"))
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        problems.append(Problem(str(path), "", f"not valid TOML: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), "", f"not UTF-8 text: {exc.reason}"))
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        problems.append(Problem(str(path), "", f"not valid TOML: {exc}"))
     except OSError as exc:
         problems.append(Problem(str(path), "", f"cannot be read: {exc.strerror}"))
     return None
@@ -490,6 +616,7 @@ class _Raw:
     parameters: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (spec, file)
     run: dict[str, Any] = field(default_factory=dict)
     baseline: tuple[str, Path] | None = None  # (reference, file it is written in)
+    correlations: list[Any] = field(default_factory=list)
 
 
 def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _Raw | None:
@@ -509,7 +636,7 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
                     + f"; a scenario file has {', '.join(sorted(_TABLES))}", ...)
         )
     tables: dict[str, dict[str, Any]] = {}
-    for table in _TABLES & doc.keys():
+    for table in (_TABLES - {"correlation"}) & doc.keys():
         if isinstance(doc[table], dict):
             tables[table] = doc[table]
         else:
@@ -546,9 +673,16 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
     raw.scenario.update({k: v for k, v in sc.items() if k not in ("extends", "baseline")})
     raw.run.update(run)
     for name, spec in tables.get("parameters", {}).items():
+        if name in raw.parameters:  # overridden here, but the parent's value must be valid too
+            parent_spec, parent_file = raw.parameters[name]
+            problems += _parse_setting(name, parent_spec, parent_file)[1]
         raw.parameters[name] = (spec, where)
     if isinstance(sc.get("baseline"), str):
         raw.baseline = (sc["baseline"], path)
+    if "correlation" in doc:
+        raw.correlations = list(raw.correlations) + (
+            doc["correlation"] if isinstance(doc["correlation"], list) else [doc["correlation"]]
+        )
     return raw
 
 
@@ -587,6 +721,9 @@ def load_scenario(path: str | Path) -> Scenario:
 def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> Scenario | None:
     if not _is_file(path):
         located = _locate(str(path), None)
+        if located is None and _is_dir(path):
+            problems.append(Problem(str(path), "", "is a directory, not a scenario file"))
+            return None
         if located is None:
             problems.append(
                 Problem(str(path), "", "file not found (nor a shipped scenario: "
@@ -640,6 +777,7 @@ def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> S
             baseline=baseline,
             run=RunConfig(**raw.run),
             path=path,
+            correlations=raw.correlations,
         )
     except ScenarioError as exc:  # pragma: no cover - every rule is checked above
         problems.extend(exc.problems)

@@ -1,0 +1,433 @@
+"""The parameter registry: every figure cited, the seed's figures as defaults, the public
+names of PARAMETERS.md, and no figures hidden in model code."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import enforcecost as ec
+from enforcecost.parameters import PROVISIONS, SOURCE_KINDS, load_registry, registry
+
+PACKAGE = Path(ec.__file__).resolve().parent
+PROVISIONS_DIR = PACKAGE / "provisions"
+REGISTRY = registry()
+
+
+# -- every parameter: unit, source kind, citation, dollar year ----------------------------------
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_parameter_is_documented(name: str) -> None:
+    p = REGISTRY[name]
+    assert p.name == name
+    assert p.unit.strip(), "needs a unit"
+    assert p.description.strip(), "needs a description"
+    assert SOURCE_KINDS == ("seed", "published", "derived", "assumption")
+    assert p.source_kind in SOURCE_KINDS
+    assert p.citation.strip(), "needs a citation (an assumption may say 'none found')"
+    assert p.provision in (*PROVISIONS, "money")
+    assert p.role in ("input", "reference")
+    lo, hi = p.bounds
+    assert lo <= p.value <= hi
+    if p.source_kind != "assumption":
+        assert "none found" not in p.citation.lower(), "only assumptions lack a source"
+    if p.source_kind in ("published", "derived"):
+        assert re.search(r"(19|20)\d\d", p.citation), "a published source is dated"
+    if p.source_kind == "derived":
+        assert p.note.strip(), "a derived figure shows its arithmetic in `note`"
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_money_has_a_dollar_year_and_nothing_else_does(name: str) -> None:
+    p = REGISTRY[name]
+    if p.unit.startswith("USD"):
+        assert p.is_money
+        assert p.dollar_year == "nominal" or (
+            isinstance(p.dollar_year, int) and 2000 <= p.dollar_year <= 2100
+        )
+    else:
+        assert not p.is_money
+        assert p.dollar_year is None
+
+
+@pytest.mark.parametrize("name", [n for n, p in REGISTRY.items() if p.unit == "share"])
+def test_shares_are_fractions(name: str) -> None:
+    assert REGISTRY[name].bounds == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("name", [n for n, p in REGISTRY.items() if p.uncertainty is not None])
+def test_central_value_lies_in_its_uncertainty_range(name: str) -> None:
+    p = REGISTRY[name]
+    assert p.uncertainty is not None
+    lo, hi = p.uncertainty.range
+    assert lo <= p.value <= hi
+    assert p.bounds[0] <= lo
+    assert hi <= p.bounds[1]
+
+
+def test_only_capacities_accept_inf() -> None:
+    # DESIGN §2: the capacities, plus removal_program_years (inf = no removal target)
+    assert {n for n, p in REGISTRY.items() if p.allow_inf} == {
+        "hires_per_year_max",
+        "arrests_per_officer_year",
+        "detention_beds",
+        "immigration_judges",
+        "removal_program_years",
+    }
+
+
+_RATIO = re.compile(
+    r"(?<![\d,.(])\$?~?(?P<a>\d[\d,]*(?:\.\d+)?)(?P<sa>[BM])?\s*/\s*"
+    r"(?P<b>\d[\d,]*(?:\.\d+)?)(?P<sb>[BM])?(?:\s+[a-z]+)?\s*=\s*\$?(?P<c>\d[\d,]*(?:\.\d+)?)"
+)
+_SCALE = {None: 1.0, "M": 1e6, "B": 1e9}
+
+
+def _ratios() -> list[tuple[str, str]]:
+    return [(n, m.group(0)) for n, p in REGISTRY.items() for m in _RATIO.finditer(p.note)]
+
+
+def test_derivation_notes_are_found() -> None:
+    names = {n for n, _ in _ratios()}
+    assert {
+        "applicants_per_hire",
+        "arrests_per_officer_year",
+        "state_local_taxes_per_person",
+    } <= names
+
+
+@pytest.mark.parametrize(("name", "text"), _ratios())
+def test_derivation_arithmetic_in_notes(name: str, text: str) -> None:
+    m = _RATIO.search(text)
+    assert m is not None
+
+    def num(s: str) -> float:
+        return float(s.replace(",", ""))
+
+    a = num(m["a"]) * _SCALE[m["sa"]]
+    b = num(m["b"]) * _SCALE[m["sb"]]
+    c = m["c"].rstrip(".")
+    decimals = len(c.split(".")[1]) if "." in c else 0
+    assert a / b == pytest.approx(num(c), abs=0.5 * 10.0**-decimals + 1e-12), text
+
+
+# -- the seed's figures are the defaults, quoted from the seed ---------------------------------
+SEED_FIGURES = {
+    # name: (default, how the seed writes it)
+    "ero_officers_added": (10_000, "10,000"),
+    "ero_officers_baseline": (5_800, "5,800"),
+    "ice_employees_baseline": (20_000, "20,000"),
+    "ice_budget_baseline": (6e9, "$6 billion"),
+    "removable_population": (11e6, "11 million"),
+    "entry_fine_min": (50, "$50"),
+    "entry_fine_max": (250, "$250"),
+    "entry_fine_repeat_multiplier": (2, "twice"),
+    "recalcitrant_countries": (23, "23"),
+    "strained_countries": (60, "60"),
+    "reports_per_year": (4, "quarterly"),
+}
+
+
+@pytest.mark.parametrize(("name", "default"), [(n, v) for n, (v, _) in SEED_FIGURES.items()])
+def test_seed_figures_are_the_defaults(name: str, default: float) -> None:
+    p = REGISTRY[name]
+    assert p.value == default
+    assert p.source_kind == "seed"
+
+
+def test_employer_fines_agree_with_the_seed() -> None:
+    # seed: "from almost $600 to more than $21,000 for each undocumented worker hired"
+    assert 500 <= REGISTRY["employer_fine_min"].value < 600
+    assert REGISTRY["employer_fine_max"].value > 21_000
+
+
+def _normalize(text: str) -> str:
+    """Seed markdown and citation quoting to plain comparable text."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](link) -> text
+    text = re.sub(r"\\(.)", r"\1", text)  # \$ -> $
+    text = text.replace("**", "")
+    text = re.sub(r"[\"'“”‘’]", "'", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _seed_text(shared: Path | None) -> str:
+    files = sorted((shared / "seed").glob("*.txt")) if shared else []
+    if not files:
+        pytest.skip("the seed text (shared/seed/*.txt) is not available")
+    return _normalize(" ".join(f.read_text(encoding="utf-8") for f in files))
+
+
+def _quotes(citation: str) -> list[str]:
+    return [_normalize(q) for q in re.findall(r'"([^"]+)"', citation)]
+
+
+@pytest.mark.parametrize("name", [n for n, p in REGISTRY.items() if p.source_kind == "seed"])
+def test_seed_citations_quote_the_seed_verbatim(name: str, shared_dir: Path | None) -> None:
+    seed = _seed_text(shared_dir)
+    p = REGISTRY[name]
+    quoted = [q for q in _quotes(p.citation) if q in seed]
+    assert quoted, f"no phrase of {p.citation!r} is in the seed"
+    if name in SEED_FIGURES:
+        token = SEED_FIGURES[name][1]
+        assert any(token in q for q in quoted), f"the seed quote should show {token!r}"
+
+
+def test_the_seed_quote_check_can_fail(shared_dir: Path | None) -> None:
+    seed = _seed_text(shared_dir)
+    assert "Hires 10,000 additional" in seed
+    assert _normalize("Hires 10,001 additional") not in seed
+    assert _normalize("'strained cooperation'") in seed  # quotes normalized on both sides
+    assert "fine of at least $50 and not more than $250 for each entry" in seed  # links, \$
+
+
+# -- PARAMETERS.md: every public name, same central value --------------------------------------
+def _parameters_md(shared: Path | None) -> dict[str, float]:
+    path = shared / "PARAMETERS.md" if shared else None
+    if path is None or not path.is_file():
+        pytest.skip("PARAMETERS.md is not available")
+    out: dict[str, float] = {}
+    header: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            continue
+        if set(line) <= set("|-: "):
+            continue
+        row = dict(zip(header, cells, strict=False))
+        if "name" in row and "central" in row:
+            out[row["name"]] = float(row["central"].replace(",", ""))
+    return out
+
+
+def test_parameters_md_is_parsed(shared_dir: Path | None) -> None:
+    table = _parameters_md(shared_dir)
+    assert len(table) > 60
+    assert table["ero_officers_added"] == 10_000
+    assert math.isinf(table["removal_program_years"])
+    assert table["visitor_spending_total"] == 244.7e9
+
+
+def test_every_public_name_is_in_the_registry_with_its_central_value(
+    shared_dir: Path | None,
+) -> None:
+    table = _parameters_md(shared_dir)
+    missing = sorted(set(table) - set(REGISTRY))
+    assert missing == [], f"public names missing from the registry: {missing}"
+    differ = {n: (v, REGISTRY[n].value) for n, v in table.items() if REGISTRY[n].value != v}
+    assert differ == {}, f"central values differ (PARAMETERS.md, registry): {differ}"
+
+
+# -- ec.parameters() -----------------------------------------------------------------------------
+def test_parameters_frame() -> None:
+    df = ec.parameters()
+    assert isinstance(df, pd.DataFrame)
+    assert df.index.name == "name"
+    assert list(df.index) == list(REGISTRY)
+    assert df.index.is_unique
+    for column in (
+        "provision",
+        "description",
+        "unit",
+        "dollar_year",
+        "value",
+        "low",
+        "high",
+        "distribution",
+        "bounds",
+        "source_kind",
+        "role",
+        "citation",
+        "note",
+    ):
+        assert column in df.columns
+    assert df.loc["ero_officers_added", "value"] == 10_000
+    assert df.loc["ero_officers_added", "distribution"] == "fixed"
+    assert math.isnan(df.loc["ero_officers_added", "low"])
+    assert df.loc["bed_day_cost", "distribution"] == "pert"
+    assert (df.loc["bed_day_cost", "low"], df.loc["bed_day_cost", "high"]) == (126, 164)
+    assert df.loc["bed_day_cost", "dollar_year"] == "2017"
+    assert df.loc["entry_fine_min", "dollar_year"] == "nominal"
+    assert df.loc["removal_program_years", "bounds"] == "[1, inf]"
+    for name, p in REGISTRY.items():
+        assert df.loc[name, "value"] == p.value or math.isinf(p.value)
+        assert df.loc[name, "citation"] == p.citation
+
+
+# -- no figures in model code ------------------------------------------------------------------
+STRUCTURAL = {"DAYS_PER_YEAR": 365, "WEEKS_PER_YEAR": 52, "MID_YEAR": 0.5}
+
+
+def _numeric_literals(path: Path) -> list[tuple[ast.Constant, ast.AST | None]]:
+    """Every numeric literal in a module, with its parent node, in source order."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = [
+        (node, parents.get(node))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float | complex)
+        and not isinstance(node.value, bool)
+    ]
+    return sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
+
+
+def _allowed(path: Path, node: ast.Constant, parent: ast.AST | None) -> bool:
+    value = node.value
+    if type(value) in (int, float) and value in (0, 1):
+        return True
+    # a square, x ** 2, is notation rather than a figure
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow):
+        return parent.right is node and value == 2
+    if path.name == "_core.py" and isinstance(parent, ast.Assign | ast.AnnAssign):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        return len(names) == 1 and STRUCTURAL.get(names[0]) == value
+    return False
+
+
+def test_structural_constants_are_defined_in_core() -> None:
+    from enforcecost.provisions import _core
+
+    for name, value in STRUCTURAL.items():
+        assert getattr(_core, name) == value
+    core = PROVISIONS_DIR / "_core.py"
+    defined = [
+        node.value
+        for node, parent in _numeric_literals(core)
+        if node.value not in (0, 1) and _allowed(core, node, parent)
+    ]
+    assert sorted(defined) == sorted(STRUCTURAL.values())  # each defined once, by name
+
+
+def test_the_literal_scan_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "_core.py"
+    bad.write_text(
+        "X = 1\nY = 2.5 * X\nZ = -10_000\nDAYS_PER_YEAR = 365\nWEEKS = 52\n"
+        "W = 3 ** 2\nQ = 2 ** X\nR = 1.0 - X\n"
+    )
+    found = [
+        node.value for node, parent in _numeric_literals(bad) if not _allowed(bad, node, parent)
+    ]
+    assert found == [2.5, 10_000, 52, 3, 2]
+
+
+@pytest.mark.parametrize("path", sorted(PROVISIONS_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_no_numeric_literals_in_provisions(path: Path) -> None:
+    found = [
+        f"{path.name}:{node.lineno}: {node.value!r}"
+        for node, parent in _numeric_literals(path)
+        if not _allowed(path, node, parent)
+    ]
+    assert found == [], "figures belong in the registry, not in model code"
+
+
+def test_every_input_is_read_by_the_model() -> None:
+    files = [*sorted(PROVISIONS_DIR.glob("*.py")), PACKAGE / "model.py"]
+    assert PROVISIONS_DIR / "pipeline.py" in files
+    literals: set[str] = set()
+    attributes: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.Attribute):
+                attributes.add(node.attr)
+    # discount_rate reaches the results through Scenario.discount_rate
+    assert "discount_rate" in attributes
+    via_scenario = {"discount_rate"}
+    unread = [
+        n
+        for n, p in REGISTRY.items()
+        if p.role == "input" and n not in literals and n not in via_scenario
+    ]
+    assert unread == [], f"inputs never read by the model: {unread}"
+    assert "inflation_projection" in literals  # read by model.py
+
+
+# -- the registry loader's own checks ------------------------------------------------------------
+VALID_ENTRY = {
+    "provision": '"hiring"',
+    "description": '"d"',
+    "unit": '"USD/officer"',
+    "dollar_year": "2017",
+    "value": "10",
+    "bounds": "[0, inf]",
+    "source_kind": '"assumption"',
+    "citation": '"none found: assumption"',
+}
+
+
+def _entry(**changes: str | None) -> str:
+    fields = {**VALID_ENTRY, **changes}
+    return "[x]\n" + "".join(f"{k} = {v}\n" for k, v in fields.items() if v is not None)
+
+
+def test_a_valid_entry_loads() -> None:
+    [p] = load_registry(_entry()).values()
+    assert (p.name, p.value, p.dollar_year, p.role, p.allow_inf) == (
+        "x",
+        10.0,
+        2017,
+        "input",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"citation": None}, "x: missing key 'citation'"),
+        ({"sorce": '"x"'}, "x: unknown key 'sorce'"),
+        ({"provision": '"hiring2"'}, "x: unknown provision 'hiring2'"),
+        ({"source_kind": '"guess"'}, "x: source_kind must be one of"),
+        ({"citation": '"  "'}, "x: empty citation"),
+        ({"dollar_year": None}, "x: money parameter needs dollar_year (a year from 2000, or "),
+        ({"dollar_year": "1990"}, "x: money parameter needs dollar_year (a year from 2000, or "),
+        ({"unit": '"officers"'}, "x: dollar_year given for a non-money unit 'officers'"),
+        (
+            {"uncertainty": '{ dist = "pert", low = 1 }'},
+            "x: uncertainty.high: required for a pert distribution",
+        ),
+        ({"bounds": "[1, 0]"}, "x: bounds must be [low, high]"),
+        ({"bounds": '[0, "a"]'}, "x: bounds must be [low, high]"),
+        ({"value": "-1"}, "x: value -1 must be within [0, inf]"),
+        ({"value": "inf"}, "x: value inf must be finite (only capacities accept inf)"),
+        ({"value": "true"}, "x: value must be a number, got True"),
+        (
+            {"uncertainty": '{ dist = "uniform", low = -5, high = 20 }'},
+            "x: uncertainty reaches -5, outside the bounds",
+        ),
+        ({"role": '"refrence"'}, "x: role must be 'input' or 'reference', got 'refrence'"),
+        ({"allow_inf": '"false"'}, "x: allow_inf must be true or false, got 'false'"),
+        ({"secondhand": "1"}, "x: secondhand must be true or false, got 1"),
+        ({"note": "5"}, "x: note must be a string"),
+    ],
+)
+def test_registry_loader_rules(changes: dict[str, str | None], message: str) -> None:
+    with pytest.raises(ValueError, match=r"^invalid parameter registry:\n  ") as info:
+        load_registry(_entry(**changes))
+    assert message in str(info.value)
+
+
+def test_registry_loader_reports_every_problem() -> None:
+    text = _entry(role='"refrence"') + "[z]\nvalue = 1\nw = 3\n"
+    with pytest.raises(ValueError, match=r"^invalid parameter registry:") as info:
+        load_registry(text)
+    lines = str(info.value).splitlines()[1:]
+    assert "  x: role must be 'input' or 'reference', got 'refrence'" in lines
+    assert "  z: missing key 'bounds'" in lines
+    assert "  z: unknown key 'w'" in lines
+    assert len(lines) == 1 + 6 + 1  # x's role; z's six missing keys; z's unknown key
+
+
+def test_inf_allowed_with_allow_inf() -> None:
+    [p] = load_registry(_entry(value="inf", allow_inf="true")).values()
+    assert math.isinf(p.value)
