@@ -29,6 +29,7 @@ from ._atomic import atomic_directory, atomic_write_text
 from .errors import ScenarioError
 from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
+from .parallel import Backend, DaskMissingError, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
 from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result
@@ -113,6 +114,7 @@ examples:
   enforcecost run scenarios/ --out out/
   enforcecost run scenarios/eo13768.toml my_variant.toml --out out/ --basis nominal pv
   enforcecost run eo13768 --out out/ --draws 100000 --seed 7 --sampler lhs
+  enforcecost run eo13768 --out out/ --draws 10000000 --scheduler tcp://host:8786
   enforcecost run eo13768 --out out/ --deterministic     central values only
   enforcecost run scenarios/calibration/ --out calib/ --basis real --quiet
 """
@@ -148,6 +150,7 @@ examples:
   enforcecost sensitivity eo13768 --method tornado --out sens/
   enforcecost sensitivity eo13768 --method morris --trajectories 40 --out sens/
   enforcecost sensitivity eo13768 --method sobol --n 1024 --output government --out sens/
+  enforcecost sensitivity eo13768 --method sobol --workers 4 --out sens/
   enforcecost sensitivity my.toml --method sobol --provision removals --years 5 --out sens/
   enforcecost sensitivity eo13768 --method tornado --year 2020 --basis real --out sens/
 """
@@ -175,6 +178,22 @@ examples:
 
 
 # -- parser ------------------------------------------------------------------------
+def _parallel_options(cmd: argparse.ArgumentParser, what: str) -> None:
+    where = cmd.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help=f"run blocks of {what} on N local processes (results are identical "
+                       "to a run in this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help=f"run blocks of {what} on a Dask cluster, e.g. tcp://host:8786 "
+                       "(pip install 'enforcecost[dask]')")
+
+
+def _parallel_problems(args: argparse.Namespace) -> list[str]:
+    if args.workers is not None and args.workers < 1:
+        return [f"--workers {args.workers}: must be a whole number >= 1"]
+    return []
+
+
 def _common(debug_default: object) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
@@ -250,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         if cmd is run:
             cmd.add_argument("--no-report", action="store_true",
                              help="tables only: no figures, workbook, report.md or report.pdf")
+        _parallel_options(cmd, "draws")
         cmd.set_defaults(func=_cmd_run)
     report.set_defaults(no_report=False)
 
@@ -288,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="morris and sobol: random seed (default: the file's [run] seed)")
     sens.add_argument("--top", type=int, default=15, metavar="K",
                       help="inputs shown in the printed table (default 15; the CSV has all)")
+    _parallel_options(sens, "model runs")
     sens.add_argument("--quiet", "-q", action="store_true",
                       help="print nothing but errors (no tables or progress bar)")
     sens.set_defaults(func=_cmd_sensitivity)
@@ -481,7 +502,7 @@ class _Plan:
 
 
 def _run_option_problems(args: argparse.Namespace) -> list[str]:
-    problems = []
+    problems = _parallel_problems(args)
     if args.draws is not None and args.draws < 1:
         problems.append(f"--draws {args.draws}: must be a whole number >= 1")
     if args.seed is not None and args.seed < 0:
@@ -503,7 +524,7 @@ def _plan(sc: Scenario, args: argparse.Namespace) -> _Plan:
     return _Plan(draws, seed, sampler)
 
 
-def _evaluate(sc: Scenario, plan: _Plan, bar: tqdm[Never]) -> Result:
+def _evaluate(sc: Scenario, plan: _Plan, bar: tqdm[Never], backend: Backend) -> Result:
     """One scenario's result: central values, or a Monte Carlo simulation moving ``bar``."""
     if not plan.monte_carlo:
         return evaluate(sc)
@@ -512,7 +533,7 @@ def _evaluate(sc: Scenario, plan: _Plan, bar: tqdm[Never]) -> Result:
         bar.update(draws_done)
 
     return simulate(sc, plan.draws, plan.seed, plan.sampler, block_size=_BLOCK_SIZE,
-                    progress=progress)
+                    progress=progress, backend=backend)
 
 
 @dataclass(frozen=True)
@@ -593,13 +614,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     done: list[_Done] = []
     argv_line = " ".join([_PROG, *args.argv])
     note = "Not estimated: {n} non-monetized effect{s} (listed in {ident}/nonmonetized.csv)."
+    backend = using_backend(workers=args.workers, scheduler=args.scheduler)
     try:
-        with atomic_directory(out) as tmp:
+        with backend as where, atomic_directory(out) as tmp:
             for entry, sc in loaded:
                 plan = _plan(sc, args)
                 with _bar(args, plan.draws if plan.monte_carlo else 0, entry.ident,
                           "draw") as bar:
-                    res = _evaluate(sc, plan, bar)
+                    res = _evaluate(sc, plan, bar, where)
                 folder = tmp / entry.ident
                 folder.mkdir()
                 text = None
@@ -632,6 +654,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     write_comparison([(d.ident, d.result) for d in done], tmp / "comparison")
             (tmp / MARKER).write_text(_manifest(argv_line, bases, done, args.ledger_draws),
                                       encoding="utf-8")
+    except ConnectionError:  # the Dask scheduler, not the output directory
+        raise
     except OSError as exc:
         if args.debug:
             traceback.print_exc()
@@ -670,6 +694,7 @@ def _sensitivity_problems(args: argparse.Namespace, sc: Scenario | None) -> list
         problems.append(f"--seed {args.seed}: must be a whole number >= 0")
     if args.top < 1:
         problems.append(f"--top {args.top}: must be a whole number >= 1")
+    problems += _parallel_problems(args)
     provision_ok = True
     if args.provision is not None and args.provision not in PROVISIONS:
         provision_ok = False
@@ -748,20 +773,22 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     details = [f"method: {args.method}"]
     with _stage(args, f"{args.method} ({ident})", _planned_runs(sc, args)):
         if args.method == "tornado":
-            t = tornado(sc, output)
+            t = tornado(sc, output, workers=args.workers, scheduler=args.scheduler)
             frames["tornado.csv"] = t.to_frame()
             text = render_tornado(t, top=args.top)
             details.append(f"central value: {t.base!r} dollars")
             details.append(f"model runs: {2 * len(t.frame) + 1}")
         elif args.method == "morris":
-            m = morris(sc, output, trajectories=args.trajectories or _TRAJECTORIES, seed=seed)
+            m = morris(sc, output, trajectories=args.trajectories or _TRAJECTORIES, seed=seed,
+                       workers=args.workers, scheduler=args.scheduler)
             frames["morris.csv"] = m.to_frame()
             text = render_morris(m, top=args.top)
             details.append(f"trajectories: {m.result.trajectories}, levels: {m.result.levels}, "
                            f"seed: {seed}")
             details.append(f"model runs: {m.result.evaluations}")
         else:
-            so = sobol(sc, output, n=args.n or _SOBOL_N, seed=seed)
+            so = sobol(sc, output, n=args.n or _SOBOL_N, seed=seed, workers=args.workers,
+                       scheduler=args.scheduler)
             frames["sobol.csv"] = so.to_frame()
             frames["sobol_by_provision.csv"] = so.by_provision()
             frames["sobol_by_source_kind.csv"] = so.by_source_kind()
@@ -876,6 +903,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:  # a user's mistake found late: no traceback
         _err(str(exc))
         return 2
+    except (ConnectionError, DaskMissingError) as exc:  # where blocks run: no traceback
+        _err(f"{_PROG}: {exc}")
+        return 1
     except KeyboardInterrupt:
         _err(f"{_PROG}: interrupted")
         return 130

@@ -4,31 +4,70 @@ Data flow: settings (registry + scenario) → values per draw in each setting's
 own unit and dollar year → parameter arrays in real dollars of the scenario's
 dollar year → the enforcement pipeline → each provision's ledger lines → a
 :class:`~enforcecost.results.Run`.
+
+**Blockwise Monte Carlo.** :func:`simulate` splits the draws into blocks and
+runs one pure, picklable task per block, :func:`run_block` ``(plan, (start,
+stop)) -> BlockOutput``, where the :class:`Plan` holds the scenario, the
+uncertain inputs, the design (draws, seed, sampler) and what to keep. A block
+draws its rows of the design itself (:func:`~enforcecost.sampling.design`
+reaches any rows), so every backend (:mod:`enforcecost.parallel`: in-process,
+local processes, Dask) runs the same code, and the client assembles the
+outputs in block order. Every per-draw number depends only on the draw, and
+every sum over draws is exact (below), so **a seed gives identical results
+whatever the block size, backend or worker count**.
+
+**Exact sums.** Means over draws (pipeline flows; a reduction-only run's
+amounts per line and year) are sums of fixed-point values: each value is
+rounded to a multiple of ``2**-10`` (under a tenth of a cent) and summed as
+64-bit integers, split in high and low parts so that no sum overflows below
+``2**36`` draws. Integer sums do not depend on the order of addition, hence
+not on the blocks. Values beyond ``2**43`` (8.8 trillion) or not finite are
+summed as floats instead (the only order-dependent case; no shipped
+scenario comes near it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields
-from typing import Any, Literal
+from dataclasses import dataclass, fields
+from functools import partial
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from .money import Window, cpi_u
+from .money import Window, cpi_u, discount_factors
+from .parallel import BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
-from .results import Result, Run
-from .sampling import design
+from .results import (
+    ALL_ITEMS,
+    ALL_PROVISIONS,
+    Means,
+    Reduced,
+    Result,
+    Run,
+    Totals,
+    align,
+    union_lines,
+)
+from .sampling import Correlate, design
 from .scenario import Sampler, Scenario, Setting
 
 __all__ = [
     "ALL_ITEMS",
     "ALL_PROVISIONS",
     "DETAILS",
+    "FIRST_DRAWS",
+    "MODEL_DRAWS",
+    "SUMMARY",
+    "BlockOutput",
     "Detail",
+    "Plan",
     "evaluate",
     "parameter_arrays",
+    "plan_simulation",
+    "run_block",
     "run_design",
     "run_values",
     "simulate",
@@ -36,7 +75,7 @@ __all__ = [
 ]
 
 FloatArray = np.ndarray
-Detail = Literal["lines", "provisions", "payers"]
+Detail = Literal["lines", "provisions", "payers", "summary"]
 
 
 def parameter_arrays(
@@ -240,20 +279,52 @@ def evaluate(scenario: Scenario) -> Result:
     return run_design(scenario, None, [])
 
 
-#: Ledger detail a Monte Carlo result keeps, finest first: every line; lines
-#: summed by (provision, payer, kind); lines summed by (payer, kind).
+
+
+# -- blockwise Monte Carlo ------------------------------------------------------------------
+#: Ledger detail a Monte Carlo result keeps per draw, finest first: every line;
+#: lines summed by (provision, payer, kind); lines summed by (payer, kind).
 DETAILS: tuple[Detail, ...] = ("lines", "provisions", "payers")
+#: The reduction-only mode: per-draw totals by perspective, exact means (see
+#: :class:`~enforcecost.results.Reduced`).
+SUMMARY: Detail = "summary"
+#: Draws a reduction-only result keeps in full (payer detail), for per-draw views.
+FIRST_DRAWS = 1 << 14
+#: Draws the model evaluates at a time inside a task (bounds a task's memory).
+MODEL_DRAWS = 1 << 13
 _GROUP_KEYS: dict[str, list[str]] = {
     "provisions": ["provision", "payer", "kind"],
     "payers": ["payer", "kind"],
 }
-ALL_PROVISIONS = "all provisions"
-ALL_ITEMS = "all items"
+_PAYER_ORDER = ("federal", "state_local", "economy")
+_FIVE_YEARS = 5
+
+# fixed-point sums: value * 2**10 rounded to an integer, summed in int64
+_SCALE = 1024.0
+_LIMIT = 2.0**51  # |value * _SCALE| below this: rounded exactly by adding _MAGIC
+_MAGIC = 1.5 * 2.0**52  # v + _MAGIC has exponent 52: its low bits are round(v)
+_MAGIC_BITS = int(np.array(_MAGIC).view(np.int64))
+_SPLIT = 26
+_LOW = (1 << _SPLIT) - 1
+_ROWS = 64  # rows summed per step of an integer column sum
 
 
-def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, list[int]]:
+def _column_sums(q: np.ndarray) -> np.ndarray:
+    """Sums over the first axis of an int64 array (exact: any order gives the same)."""
+    n = q.shape[0]
+    rest = q.shape[1:]
+    head = n - n % _ROWS
+    total = q[head:].sum(axis=0)
+    if head:
+        # long inner loops: (n/64, 64 * rest) summed over rows, then the 64 partial rows
+        wide = q[:head].reshape(head // _ROWS, -1).sum(axis=0)
+        total = total + wide.reshape(_ROWS, *rest).sum(axis=0)
+    return np.asarray(total)
+
+
+def _grouping(lines: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, list[int]]:
     """Labels of the kept detail, and the kept row each line is summed into."""
-    if detail == "lines":
+    if detail in ("lines", SUMMARY):
         return lines, list(range(len(lines)))
     keys = _GROUP_KEYS[detail]
     labels = lines[keys].drop_duplicates().reset_index(drop=True)
@@ -267,19 +338,457 @@ def _grouping(lines: pd.DataFrame, detail: Detail) -> tuple[pd.DataFrame, list[i
     return labels, [int(i) for i in pos]
 
 
+@dataclass
+class FixedSums:
+    """Exact sums over draws of fixed-point values (see the module notes).
+
+    The exact total is ``hi * 2**26 + lo`` units of ``2**-10``, plus ``extra``
+    (the float sum of values out of fixed-point range). How a total is split
+    between ``hi`` and ``lo`` depends on the blocks; the total does not, and
+    :meth:`mean` rounds it once.
+    """
+
+    hi: np.ndarray
+    lo: np.ndarray
+    extra: np.ndarray
+
+    @classmethod
+    def of(
+        cls, x: np.ndarray, factor: float | np.ndarray = 1.0, *, out: np.ndarray | None = None
+    ) -> FixedSums:
+        """Sums over the first axis of ``x * factor`` (``factor`` broadcasts against ``x``).
+
+        ``out``: scratch space of the broadcast shape (overwritten).
+        """
+        v = np.multiply(x, np.multiply(factor, _SCALE), out=out)
+        n = v.shape[0]
+        top = max(float(v.max()), -float(v.min())) if v.size else 0.0  # NaN: False below
+        if top < _LIMIT and top * n < 2.0**62:  # exact rounding; the int64 sum cannot overflow
+            v += _MAGIC  # rounds to the nearest integer (ties to even), exactly
+            q = v.view(np.int64)
+            q -= _MAGIC_BITS
+            total = _column_sums(q)
+            return cls(total >> _SPLIT, total & _LOW, np.zeros(v.shape[1:]))
+        value = np.multiply(x, factor)
+        exact = np.abs(v) < _LIMIT
+        extra = np.where(exact, 0.0, value).sum(axis=0)
+        qi = np.where(exact, np.rint(v), 0.0).astype(np.int64)
+        return cls(_column_sums(qi >> _SPLIT), _column_sums(qi & _LOW), extra)
+
+    @classmethod
+    def zeros(cls, shape: tuple[int, ...]) -> FixedSums:
+        return cls(np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(shape))
+
+    def __iadd__(self, other: FixedSums) -> FixedSums:
+        self.hi += other.hi
+        self.lo += other.lo
+        self.extra += other.extra
+        return self
+
+    def mean(self, n: int) -> np.ndarray:
+        """The mean over ``n`` draws: the exact total rounded once, then divided."""
+        # hi * 2**26 and lo are exact floats; their sum is the total, rounded once
+        total = (self.hi.astype(np.float64) * 2.0**_SPLIT + self.lo.astype(np.float64)) / _SCALE
+        return np.asarray((total + self.extra) / n)
+
+    @classmethod
+    def stack(cls, parts: Sequence[FixedSums], axis: int = 0) -> FixedSums:
+        return cls(np.stack([p.hi for p in parts], axis=axis),
+                   np.stack([p.lo for p in parts], axis=axis),
+                   np.stack([p.extra for p in parts], axis=axis))
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Everything a block task needs besides its rows: picklable, the same for every block.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        With its baseline, if any.
+    names : tuple of str
+        The uncertain inputs (columns of the design).
+    draws, seed : int
+    sampler : {'sobol', 'lhs', 'random'}
+        The design: rows ``start..stop`` of ``design(len(names), draws, ...)``.
+    detail : {'lines', 'provisions', 'payers', 'summary'}
+        What each draw keeps.
+    lines : tuple of DataFrame
+        Every ledger line (provision, item, payer, kind) of each side, in booking order.
+    rows : tuple of tuple of int
+        Each side's kept row of each line: the detail's rows; for ``summary``
+        the payer rows of the draws kept in full.
+    kept : tuple of DataFrame
+        Labels of each side's kept rows.
+    payers, spans, reference
+        ``summary``: payers and first-N-years spans of the per-draw totals and
+        their central values, shape ``(payers, 3, spans)``
+        (:class:`~enforcecost.results.Totals`).
+    first : int
+        ``summary``: draws kept in full.
+    cross_price : bool
+        The baseline's price level can differ from the policy's (different
+        ``inflation_projection``), so the impact's nominal means need the
+        baseline's amounts at the policy's prices.
+    """
+
+    scenario: Scenario
+    names: tuple[str, ...]
+    draws: int
+    seed: int
+    sampler: Sampler
+    detail: Detail
+    lines: tuple[pd.DataFrame, ...]
+    rows: tuple[tuple[int, ...], ...]
+    kept: tuple[pd.DataFrame, ...]
+    payers: tuple[str, ...] = ()
+    spans: tuple[int, ...] = ()
+    reference: np.ndarray | None = None
+    first: int = 0
+    cross_price: bool = False
+
+    @property
+    def sides(self) -> tuple[Scenario, ...]:
+        base = self.scenario.baseline
+        return (self.scenario,) if base is None else (self.scenario, base)
+
+    @property
+    def window(self) -> Window:
+        return Window(self.scenario.start_year, self.scenario.years)
+
+
+@dataclass
+class BlockOutput:
+    """What one block of draws ``[start, stop)`` hands back (per side: policy, baseline).
+
+    Attributes
+    ----------
+    start, stop : int
+    flows : list of FixedSums
+        Each side's pipeline flows, shape ``(fields, years)``.
+    kept, price : list of ndarray
+        Detail modes: each side's kept amounts ``(rows, n, years)`` and price
+        levels ``(n, years)``; ``summary``: those of the block's draws below
+        ``plan.first`` (possibly none).
+    means : list of FixedSums
+        ``summary``: each side's sums of amounts per line and year, real and
+        nominal, shape ``(2, lines, years)``; with ``cross_price`` the
+        baseline's has a third row, nominal at the policy's price level.
+    deviation : ndarray of float32 or None
+        ``summary``: per-draw totals minus the reference, ``(payers, 3, spans, n)``.
+    """
+
+    start: int
+    stop: int
+    flows: list[FixedSums]
+    kept: list[np.ndarray]
+    price: list[np.ndarray]
+    means: list[FixedSums]
+    deviation: np.ndarray | None = None
+
+
+def _book_sides(
+    plan: Plan, u: FloatArray | None, n: int
+) -> list[tuple[list[Line], FloatArray, Flows]]:
+    """Each side's ledger lines, price levels and flows on the design rows ``u``."""
+    window = plan.window
+    out = []
+    shared: dict[str, tuple[Setting, FloatArray]] | None = None
+    for i, side in enumerate(plan.sides):
+        values = _values(side, plan.names, u, n, reuse=shared)
+        if i == 0:
+            settings = side.settings()
+            shared = {name: (settings[name], v) for name, v in values.items()}
+        lines, price, flows = _book(side, values, window, plan.scenario.dollar_year)
+        if len(lines) != len(plan.lines[i]):  # pragma: no cover - provisions book fixed lines
+            raise RuntimeError(f"{side.name!r} booked {len(lines)} lines, planned "
+                               f"{len(plan.lines[i])}")
+        out.append((lines, np.broadcast_to(price, (n, window.years)), flows))
+    return out
+
+
+def _totals(
+    plan: Plan, books: Sequence[tuple[list[Line], FloatArray, Flows]], n: int
+) -> np.ndarray:
+    """Net impact totals per draw, shape ``(payers, 3, spans, n)`` (bases nominal, real, pv).
+
+    Sums run in a fixed order (lines in booking order, years one by one), so
+    each draw's totals do not depend on the other draws of its block.
+    """
+    years = plan.window.years
+    net = {p: np.zeros((n, years)) for p in plan.payers}
+    for side, (lines, _, _) in enumerate(books):
+        sign = 1.0 if side == 0 else -1.0
+        for line in lines:
+            if line.payer in net:
+                net[line.payer] += sign * np.broadcast_to(line.amount, (n, years))
+    price = books[0][1]
+    pv = discount_factors(plan.window, plan.scenario.discount_rate)
+    out = np.empty((len(plan.payers), 3, len(plan.spans), n))
+    for p, payer in enumerate(plan.payers):
+        real = net[payer]
+        for b, factor in enumerate((price, None, pv[None, :])):
+            amounts = real if factor is None else real * factor
+            running = np.zeros(n)
+            for y in range(years):
+                running += amounts[:, y]
+                if y + 1 in plan.spans:
+                    out[p, b, plan.spans.index(y + 1)] = running
+    return out
+
+
+def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
+    """Evaluate draws ``block = (start, stop)`` of a planned simulation.
+
+    A pure function of its arguments (the block draws its own design rows),
+    so any backend may run it, any number of times, anywhere. The design rows
+    are drawn at once (reaching row ``start`` of a Sobol' sequence costs time
+    in proportion to ``start``); the model runs :data:`MODEL_DRAWS` draws at
+    a time, so a task's memory does not grow with the block beyond the design
+    and the kept detail.
+
+    Parameters
+    ----------
+    plan : Plan
+        From :func:`plan_simulation`.
+    block : (int, int)
+        ``0 <= start < stop <= plan.draws``.
+
+    Returns
+    -------
+    BlockOutput
+        The block's share of the result (see :func:`simulate`).
+    """
+    start, stop = block
+    n = stop - start
+    years = plan.window.years
+    u = design(len(plan.names), plan.draws, sampler=plan.sampler, seed=plan.seed,
+               start=start, stop=stop, correlate=correlation_plan(plan.scenario, plan.names))
+    summary = plan.detail == SUMMARY
+    m = max(0, min(stop, plan.first) - start) if summary else n  # draws kept in full
+    sides = range(len(plan.sides))
+    nf = len(fields(Flows))
+    out = BlockOutput(
+        start, stop,
+        flows=[FixedSums.zeros((nf, years)) for _ in sides],
+        kept=[np.zeros((len(plan.kept[i]), m, years)) for i in sides],
+        price=[np.empty((m, years)) for _ in sides],
+        means=[FixedSums.zeros((3 if i == 1 and plan.cross_price else 2, len(plan.lines[i]),
+                                years)) for i in sides] if summary else [],
+    )
+    if summary:
+        out.deviation = np.empty((len(plan.payers), 3, len(plan.spans), n), dtype=np.float32)
+    for a in range(0, n, MODEL_DRAWS):
+        b = min(a + MODEL_DRAWS, n)
+        _run_rows(plan, out, a, b, u[a:b], m)
+    return out
+
+
+def _run_rows(
+    plan: Plan, out: BlockOutput, a: int, b: int, u: FloatArray, m: int
+) -> None:
+    """Add draws ``a..b`` of a block (rows ``u`` of its design) to its output.
+
+    Every sum is exact (fixed point), so adding the rows in pieces gives the
+    block's output bit for bit.
+    """
+    n = b - a
+    years = plan.window.years
+    books = _book_sides(plan, u, n)
+    keep = slice(a, min(b, m))  # the draws kept in full, in block positions
+    pol_price = books[0][1]
+    scratch = np.empty((n, years))
+    for i, (lines, price, flows) in enumerate(books):
+        out.flows[i] += FixedSums.stack([
+            FixedSums.of(np.broadcast_to(getattr(flows, f.name), (n, years)), out=scratch)
+            for f in fields(Flows)
+        ])
+        kept = out.kept[i][:, keep]
+        real: list[FixedSums] = []
+        nominal: list[FixedSums] = []
+        cross: list[FixedSums] = []
+        for line, row in zip(lines, plan.rows[i], strict=True):
+            amount = np.broadcast_to(line.amount, (n, years))
+            if kept.shape[1]:
+                kept[row] += amount[: kept.shape[1]]
+            if out.means:
+                real.append(FixedSums.of(amount, out=scratch))
+                nominal.append(FixedSums.of(amount, price, out=scratch))
+                if i == 1 and plan.cross_price:
+                    cross.append(FixedSums.of(amount, pol_price, out=scratch))
+        out.price[i][keep] = price[: kept.shape[1]]
+        if out.means:  # (bases, lines, years)
+            parts = [FixedSums.stack(real), FixedSums.stack(nominal)]
+            if cross:
+                parts.append(FixedSums.stack(cross))
+            out.means[i] += FixedSums.stack(parts)
+    if out.deviation is not None:
+        assert plan.reference is not None
+        out.deviation[..., a:b] = _totals(plan, books, n) - plan.reference[..., None]
+
+
 def _choose_detail(
-    detail: Detail | Literal["auto"], draws: int, years: int, lines: pd.DataFrame,
-    sides: int, max_bytes: int,
+    detail: str, draws: int, years: int, lines: Sequence[pd.DataFrame], max_bytes: int,
 ) -> Detail:
     if detail != "auto":
-        if detail not in DETAILS:
-            raise ValueError(f"'detail' must be 'auto' or one of {', '.join(DETAILS)}: {detail!r}")
+        if detail not in (*DETAILS, SUMMARY):
+            raise ValueError(f"'detail' must be 'auto' or one of {', '.join(DETAILS)}, "
+                             f"{SUMMARY}: {detail!r}")
         return detail
     for level in DETAILS:
-        k = len(_grouping(lines, level)[0])
-        if sides * draws * years * k * np.dtype(np.float64).itemsize <= max_bytes:
+        k = sum(len(_grouping(side, level)[0]) for side in lines)
+        if draws * years * k * np.dtype(np.float64).itemsize <= max_bytes:
             return level
-    return DETAILS[-1]
+    return SUMMARY
+
+
+def plan_simulation(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    sampler: Sampler,
+    *,
+    detail: Detail | Literal["auto"] = "auto",
+    max_bytes: int = 1 << 30,
+) -> Plan:
+    """The :class:`Plan` of a simulation: lines, kept detail and reference totals.
+
+    Books one run at central values of each side (milliseconds) to learn the
+    lines; a ``summary`` plan also takes its reference totals from it.
+    """
+    names = tuple(uncertain_inputs(scenario))
+    window = Window(scenario.start_year, scenario.years)
+    sides = [scenario] if scenario.baseline is None else [scenario, scenario.baseline]
+    books = []
+    shared: dict[str, tuple[Setting, FloatArray]] | None = None
+    for i, side in enumerate(sides):
+        values = _values(side, names, None, 1, reuse=shared)
+        if i == 0:
+            settings = side.settings()
+            shared = {n: (settings[n], v) for n, v in values.items()}
+        books.append(_book(side, values, window, scenario.dollar_year))
+    lines = tuple(_labels(b[0]) for b in books)
+    level = _choose_detail(detail, draws, window.years, lines, max_bytes)
+    grouped = [_grouping(side, "payers" if level == SUMMARY else level) for side in lines]
+    plan = Plan(
+        scenario=scenario, names=names, draws=draws, seed=seed, sampler=sampler,
+        detail=level, lines=lines, rows=tuple(tuple(g[1]) for g in grouped),
+        kept=tuple(g[0] for g in grouped),
+    )
+    if level != SUMMARY:
+        return plan
+    present = set().union(*(set(side["payer"]) for side in lines))
+    payers = tuple(p for p in _PAYER_ORDER if p in present)
+    spans = (_FIVE_YEARS, window.years) if window.years > _FIVE_YEARS else (window.years,)
+    cross = len(sides) == 2 and (
+        scenario.settings()["inflation_projection"]
+        != sides[1].settings()["inflation_projection"]
+    )
+    central = Plan(scenario, names, 1, seed, sampler, SUMMARY, lines, plan.rows, plan.kept,
+                   payers=payers, spans=spans)
+    central_books = [(b[0], np.broadcast_to(b[1], (1, window.years)), b[2]) for b in books]
+    reference = _totals(central, central_books, 1)[..., 0]
+    return Plan(
+        scenario=scenario, names=names, draws=draws, seed=seed, sampler=sampler,
+        detail=SUMMARY, lines=lines, rows=plan.rows, kept=plan.kept, payers=payers,
+        spans=spans, reference=reference, first=min(draws, FIRST_DRAWS), cross_price=cross,
+    )
+
+
+class _Assembly:
+    """The client's side of a simulation: adds block outputs, in block order."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        years = plan.window.years
+        nf = len(fields(Flows))
+        self.flows = [FixedSums.zeros((nf, years)) for _ in plan.sides]
+        m = plan.first if plan.detail == SUMMARY else plan.draws
+        self.kept = [np.zeros((len(k), m, years)) for k in plan.kept]
+        self.price = [np.empty((m, years)) for _ in plan.sides]
+        self.means: list[FixedSums] = []
+        self.deviation: np.ndarray | None = None
+        if plan.detail == SUMMARY:
+            self.means = [
+                FixedSums.zeros((3 if i == 1 and plan.cross_price else 2, len(lines), years))
+                for i, lines in enumerate(plan.lines)
+            ]
+            self.deviation = np.empty(
+                (len(plan.payers), 3, len(plan.spans), plan.draws), dtype=np.float32)
+        self.done = 0
+
+    def add(self, out: BlockOutput) -> None:
+        if out.start != self.done:  # pragma: no cover - backends return blocks in order
+            raise RuntimeError(f"block {out.start}-{out.stop} out of order (at {self.done})")
+        for i in range(len(self.plan.sides)):
+            self.flows[i] += out.flows[i]
+            m = out.kept[i].shape[1]
+            self.kept[i][:, out.start : out.start + m] = out.kept[i]
+            self.price[i][out.start : out.start + m] = out.price[i]
+            if self.means:
+                self.means[i] += out.means[i]
+        if self.deviation is not None:
+            assert out.deviation is not None
+            self.deviation[..., out.start : out.stop] = out.deviation
+        self.done = out.stop
+
+    def result(self) -> Result:
+        plan = self.plan
+        n = plan.draws
+        flows = [
+            Flows(**{f.name: acc.mean(n)[j][None, :] for j, f in enumerate(fields(Flows))})
+            for acc in self.flows
+        ]
+        if plan.detail != SUMMARY:
+            runs = [
+                Run(scenario=side, lines=plan.kept[i], amounts=self.kept[i],
+                    price=self.price[i], flows=flows[i])
+                for i, side in enumerate(plan.sides)
+            ]
+            return _result(plan.scenario, runs[0], runs[1] if len(runs) > 1 else None, False,
+                           plan.names)
+        years = plan.window.years
+        means = [acc.mean(n) for acc in self.means]
+        runs = [
+            Run(scenario=side, lines=plan.lines[i], amounts=np.empty((len(plan.lines[i]), 0,
+                years)), price=np.empty((0, years)), flows=flows[i],
+                means=Means(real=means[i][0], nominal=means[i][1], draws=n))
+            for i, side in enumerate(plan.sides)
+        ]
+        first = [
+            Run(scenario=side, lines=plan.kept[i], amounts=self.kept[i], price=self.price[i],
+                flows=flows[i])
+            for i, side in enumerate(plan.sides)
+        ]
+        pol = runs[0]
+        assert pol.means is not None
+        if len(runs) == 1:
+            lines, real, nominal = pol.lines, pol.means.real, pol.means.nominal
+        else:
+            base = runs[1]
+            assert base.means is not None
+            lines = union_lines(pol.lines, base.lines)
+            base_nominal = means[1][2] if plan.cross_price else base.means.nominal
+            real = align(pol.means.real, pol.lines, lines) - align(base.means.real,
+                                                                   base.lines, lines)
+            nominal = (align(pol.means.nominal, pol.lines, lines)
+                       - align(base_nominal, base.lines, lines))
+        assert plan.reference is not None
+        assert self.deviation is not None
+        reduced = Reduced(
+            draws=n, lines=lines, mean_real=real, mean_nominal=nominal,
+            totals=Totals(plan.payers, plan.spans, plan.reference, self.deviation),
+            first_draws=_result(plan.scenario, first[0], first[1] if len(first) > 1 else None,
+                                False, plan.names),
+        )
+        res = _result(plan.scenario, runs[0], runs[1] if len(runs) > 1 else None, False,
+                      plan.names)
+        return Result(
+            scenario=res.scenario, window=res.window, dollar_year=res.dollar_year,
+            discount_rate=res.discount_rate, policy_run=res.policy_run,
+            baseline_run=res.baseline_run, deterministic=False, inputs=res.inputs,
+            reduced=reduced,
+        )
 
 
 def simulate(
@@ -292,6 +801,9 @@ def simulate(
     detail: Detail | Literal["auto"] = "auto",
     max_bytes: int = 1 << 30,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    backend: BackendLike = None,
 ) -> Result:
     """Monte Carlo over every uncertain input, policy and baseline on the same draws.
 
@@ -302,22 +814,48 @@ def simulate(
     draws, seed, sampler : optional
         Default to the scenario's ``[run]`` table (``seed=0`` is a seed).
     block_size : int
-        Draws computed at a time; memory for the computation grows with it.
-        Results do not depend on it.
-    detail : {'auto', 'lines', 'provisions', 'payers'}
-        Ledger detail kept per draw: every line; lines summed by provision,
-        payer and kind; or by payer and kind only. ``auto`` keeps the finest
-        detail whose per-draw cube fits in ``max_bytes``.
+        Draws per task (block). A task draws its rows of the design at once
+        (``8 * inputs`` bytes a draw) and runs the model :data:`MODEL_DRAWS`
+        draws at a time (about 110 MB for the shipped scenarios), so memory
+        hardly grows with it beyond the kept detail of its draws; larger
+        blocks mean fewer tasks (and fewer Sobol' fast-forwards, whose cost
+        grows with the row reached). Results do not depend on it.
+    detail : {'auto', 'lines', 'provisions', 'payers', 'summary'}
+        What is kept of each draw: every ledger line; lines summed by
+        provision, payer and kind; or by payer and kind only (``8 * rows *
+        years`` bytes per draw and side); or, for studies too large for any
+        of those, ``summary``: only each draw's net totals by perspective and
+        basis for the window and its first five years (72 bytes per draw for
+        ten years), exact means of every line and year, and the first
+        :data:`FIRST_DRAWS` draws in full (see
+        :class:`~enforcecost.results.Reduced`). ``auto`` keeps the finest
+        per-draw detail whose cube fits in ``max_bytes``, else ``summary``.
     max_bytes : int
         Memory budget of the kept per-draw cube (policy and baseline), bytes.
     progress : callable, optional
-        Called with the number of draws finished after each block.
+        Called with the number of draws finished after each block (in order).
+    workers : int, optional
+        Run the blocks on this many local processes (no extra dependency);
+        with ``backend='dask'``, the size of the local Dask cluster started.
+    scheduler : str, optional
+        Address of a running Dask scheduler, e.g. ``'tcp://host:8786'``
+        (needs ``pip install "enforcecost[dask]"``).
+    backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
+        Where blocks run (:func:`enforcecost.parallel.get_backend`); default
+        in-process. A backend or client passed in is left open.
 
     Returns
     -------
     Result
         ``total()`` returns arrays of shape ``(draws,)``. ``pipeline()`` gives
         the means over draws.
+
+    Notes
+    -----
+    Results are identical, to the last bit, for any ``block_size``, backend and
+    number of workers (see the module notes). Memory: each task holds one
+    block; the client holds the kept detail and, at a time, the outputs of
+    a few blocks per worker.
 
     Examples
     --------
@@ -329,48 +867,36 @@ def simulate(
     draws = scenario.run.draws if draws is None else draws
     seed = scenario.run.seed if seed is None else seed
     sampler = scenario.run.sampler if sampler is None else sampler
-    if not (isinstance(draws, int | np.integer) and draws >= 1):
+    if isinstance(draws, bool) or not (isinstance(draws, int | np.integer) and draws >= 1):
         raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")
-    if not (isinstance(block_size, int | np.integer) and block_size >= 1):
+    if isinstance(block_size, bool) or not (
+        isinstance(block_size, int | np.integer) and block_size >= 1
+    ):
         raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
-    names = uncertain_inputs(scenario)
-    years = scenario.years
-    window = Window(scenario.start_year, years)
-    sides: list[Scenario] = [scenario]
-    if scenario.baseline is not None:
-        sides.append(scenario.baseline)
-    kept: list[dict[str, Any]] = []
-    for start in range(0, draws, block_size):
-        stop = min(start + block_size, draws)
-        u = design(len(names), draws, sampler=sampler, seed=seed, start=start, stop=stop)
-        shared: dict[str, tuple[Setting, FloatArray]] | None = None
-        for i, side in enumerate(sides):
-            values = _values(side, names, u, stop - start, reuse=shared)
-            if i == 0:
-                settings = side.settings()
-                shared = {n: (settings[n], v) for n, v in values.items()}
-            lines, price, flows = _book(side, values, window, scenario.dollar_year)
-            if len(kept) <= i:
-                level = _choose_detail(detail, draws, years, _labels(lines), len(sides),
-                                       max_bytes)
-                labels, rows = _grouping(_labels(lines), level)
-                kept.append({
-                    "scenario": side, "labels": labels, "rows": rows,
-                    "amounts": np.zeros((len(labels), draws, years)),
-                    "price": np.empty((draws, years)),
-                    "flows": {f.name: np.zeros((1, years)) for f in fields(Flows)},
-                })
-            k = kept[i]
-            for line, row in zip(lines, k["rows"], strict=True):
-                k["amounts"][row, start:stop] += line.amount
-            k["price"][start:stop] = price
-            for name, acc in k["flows"].items():
-                acc += getattr(flows, name).sum(axis=0, keepdims=True) / draws
-        if progress is not None:
-            progress(stop - start)
-    runs = [
-        Run(scenario=k["scenario"], lines=k["labels"], amounts=k["amounts"],
-            price=k["price"], flows=Flows(**k["flows"]))
-        for k in kept
-    ]
-    return _result(scenario, runs[0], runs[1] if len(runs) > 1 else None, False, names)
+    plan = plan_simulation(scenario, int(draws), seed, sampler, detail=detail,
+                           max_bytes=max_bytes)
+    blocks = [(start, min(start + int(block_size), plan.draws))
+              for start in range(0, plan.draws, int(block_size))]
+    assembly = _Assembly(plan)
+    with using_backend(backend, workers=workers, scheduler=scheduler) as be:
+        for out in be.map_blocks(partial(run_block, plan), blocks):
+            assembly.add(out)
+            if progress is not None:
+                progress(out.stop - out.start)
+    return assembly.result()
+
+
+def correlation_plan(scenario: Scenario, names: Sequence[str]) -> Correlate | None:
+    """The scenario's rank correlations as design columns and matrix (None without any).
+
+    Policy and baseline share one design, so the policy's correlations apply to both.
+    """
+    if not scenario.correlations:
+        return None
+    inputs = sorted({n for a, b, _ in scenario.correlations for n in (a, b)}, key=names.index)
+    matrix = np.eye(len(inputs))
+    for a, b, r in scenario.correlations:
+        i, j = inputs.index(a), inputs.index(b)
+        matrix[i, j] = matrix[j, i] = r
+    cols = tuple(names.index(n) for n in inputs)
+    return cols, tuple(tuple(float(x) for x in row) for row in matrix)

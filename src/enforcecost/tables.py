@@ -405,7 +405,7 @@ def mean_ledger(res: Result, basis: Basis = "nominal") -> pd.DataFrame:
     if res.deterministic:
         return res.ledger(basis)
     lines = res.lines
-    mean = res.cube(basis).mean(axis=0)  # (years, lines)
+    mean = res.mean_cube(basis)  # (years, lines); also for a reduction-only result
     years, n = mean.shape
     return pd.DataFrame(
         {

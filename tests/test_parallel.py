@@ -1,0 +1,498 @@
+"""Blockwise engine and backends: identical results for any block size, backend and
+worker count; reduction-only (``detail='summary'``) results; Dask faults.
+
+The Dask tests start a real two-process ``LocalCluster`` on 127.0.0.1 (no
+dashboard) once for the module and compare with in-process runs exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import re
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import enforcecost as ec
+from enforcecost import cli
+from enforcecost.model import FIRST_DRAWS, FixedSums
+from enforcecost.parallel import (
+    DaskBackend,
+    DaskMissingError,
+    InProcess,
+    Processes,
+    get_backend,
+    using_backend,
+)
+from enforcecost.results import PrecisionWarning
+
+DRAWS, SEED = 5000, 11
+
+
+@pytest.fixture(scope="module")
+def eo() -> ec.Scenario:
+    return ec.load_scenario("eo13768")
+
+
+@pytest.fixture(scope="module")
+def summary_ref(eo: ec.Scenario) -> ec.Result:
+    """The in-process reduction-only reference run."""
+    return ec.simulate(eo, draws=DRAWS, seed=SEED, detail="summary", block_size=1000)
+
+
+@pytest.fixture(scope="module")
+def payers_ref(eo: ec.Scenario) -> ec.Result:
+    return ec.simulate(eo, draws=DRAWS, seed=SEED, detail="payers", block_size=1000)
+
+
+def assert_same(a: ec.Result, b: ec.Result) -> None:
+    """Every view of two results is identical, bit for bit."""
+    assert a.draws == b.draws
+    assert a.detail == b.detail
+    for perspective in ec.PERSPECTIVES:
+        for basis in ec.BASES:
+            for years in (None, 5):
+                np.testing.assert_array_equal(
+                    a.total(perspective, basis, years=years),
+                    b.total(perspective, basis, years=years),
+                )
+            pd.testing.assert_frame_equal(
+                a.table(perspective, basis), b.table(perspective, basis), check_exact=True
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        pd.testing.assert_frame_equal(a.summary(), b.summary(), check_exact=True)
+    pd.testing.assert_frame_equal(a.pipeline(), b.pipeline(), check_exact=True)
+    pd.testing.assert_frame_equal(a.pipeline("baseline"), b.pipeline("baseline"), check_exact=True)
+    np.testing.assert_array_equal(a.annual("government"), b.annual("government"))
+    np.testing.assert_array_equal(a.mean_cube("nominal"), b.mean_cube("nominal"))
+
+
+# -- the blockwise engine, in process ---------------------------------------------------------
+@pytest.mark.parametrize("detail", ["payers", "summary"])
+def test_block_sizes_give_identical_results(
+    eo: ec.Scenario, detail: str, summary_ref: ec.Result, payers_ref: ec.Result
+) -> None:
+    ref = summary_ref if detail == "summary" else payers_ref
+    for block in (333, 4096, DRAWS):
+        assert_same(
+            ref,
+            ec.simulate(
+                eo,
+                draws=DRAWS,
+                seed=SEED,
+                detail=detail,  # type: ignore[arg-type]
+                block_size=block,
+            ),
+        )
+
+
+def test_a_task_runs_the_model_in_chunks_with_the_same_result(
+    eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch, summary_ref: ec.Result,
+    payers_ref: ec.Result,
+) -> None:
+    monkeypatch.setattr(ec.model, "MODEL_DRAWS", 700)  # blocks of 5000 in 8 pieces
+    assert_same(summary_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="summary",
+                                         block_size=DRAWS))
+    assert_same(payers_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="payers",
+                                        block_size=2100))
+
+
+def test_fixed_point_sums_are_exact_and_order_free() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(1000, 4)) * rng.choice([1.0, 1e6, 1e11], size=(1000, 4))
+    whole = FixedSums.of(x)
+    exact = np.rint(x * 1024).astype(object).sum(axis=0)
+    np.testing.assert_array_equal(whole.hi.astype(object) * 2**26 + whole.lo, exact)
+    for cuts in ([0, 1, 2, 999, 1000], [0, 333, 666, 1000], [0, 517, 1000]):
+        parts = FixedSums.zeros((4,))
+        for lo, hi in reversed(list(itertools.pairwise(cuts))):  # any order
+            parts += FixedSums.of(x[lo:hi])
+        np.testing.assert_array_equal(parts.mean(1000), whole.mean(1000))
+    np.testing.assert_allclose(whole.mean(1000), x.mean(axis=0), rtol=1e-12, atol=1e-3)
+    # out of fixed-point range: summed as floats
+    odd = FixedSums.of(np.array([[1e14, np.inf, 1.0], [1e14, 1.0, np.nan]]))
+    np.testing.assert_array_equal(odd.mean(2)[:2], [1e14, np.inf])
+    assert np.isnan(odd.mean(2)[2])
+
+
+def test_a_distribution_pickles_after_use(eo: ec.Scenario) -> None:
+    ec.simulate(eo, draws=4, seed=1)  # builds the numerical inverse CDFs
+    copy = pickle.loads(pickle.dumps(eo))
+    assert copy == eo
+    np.testing.assert_array_equal(
+        ec.simulate(copy, draws=64, seed=2).total(), ec.simulate(eo, draws=64, seed=2).total()
+    )
+
+
+# -- reduction-only results ---------------------------------------------------------------
+def test_summary_totals_match_the_full_ledger(eo: ec.Scenario, summary_ref: ec.Result) -> None:
+    full = ec.simulate(eo, draws=DRAWS, seed=SEED, detail="lines")
+    assert summary_ref.detail == "summary"
+    assert full.detail == "lines"
+    for perspective in ec.PERSPECTIVES:
+        for basis in ec.BASES:
+            for years in (None, 5, list(eo.start_year + np.arange(5))):
+                x = full.total(perspective, basis, years=years)
+                y = summary_ref.total(perspective, basis, years=years)
+                # float32 deviations from the central run: within 2**-23 of the spread
+                spread = np.max(np.abs(x - np.median(x)))
+                np.testing.assert_allclose(y, x, rtol=0, atol=2.0**-23 * spread + 1e-3)
+            # the means are exact (fixed-point sums), the tables agree to rounding
+            pd.testing.assert_frame_equal(
+                summary_ref.table(perspective, basis), full.table(perspective, basis), rtol=1e-12
+            )
+            assert summary_ref.mean_total(perspective, basis) == pytest.approx(
+                float(np.mean(full.total(perspective, basis))), rel=1e-12, abs=1e-3
+            )
+    # fixed-point means: exact sums of values rounded to 2**-10 dollars
+    pd.testing.assert_frame_equal(
+        summary_ref.by_provision("state_local", "pv"),
+        full.by_provision("state_local", "pv"),
+        rtol=1e-12,
+        atol=1e-3,
+    )
+    np.testing.assert_allclose(
+        summary_ref.mean_cube("real"), full.mean_cube("real"), rtol=1e-12, atol=1e-3
+    )
+    pd.testing.assert_frame_equal(summary_ref.pipeline(), full.pipeline(), rtol=1e-12, atol=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        mine = summary_ref.summary("real", years=5)
+        theirs = full.summary("real", years=5).xs("all", level="provision", drop_level=False)
+    assert mine.index.equals(theirs.index)  # perspective rows only
+    assert mine.columns.equals(theirs.columns)
+    # percentiles (and their differences, the standard errors) within 1e-6 of the spread
+    sd = theirs["sd"].to_numpy()[:, None]
+    assert np.all(np.abs(mine.to_numpy() - theirs.to_numpy()) <= 1e-6 * sd)
+    np.testing.assert_allclose(mine["mean"], theirs["mean"], rtol=1e-12)
+    # each side's means
+    assert summary_ref.baseline is not None
+    assert full.baseline is not None
+    pd.testing.assert_frame_equal(
+        summary_ref.baseline.table("federal"), full.baseline.table("federal"), rtol=1e-12
+    )
+    assert summary_ref.policy.mean_total("government", "pv") == pytest.approx(
+        full.policy.mean_total("government", "pv"), rel=1e-12
+    )
+
+
+def test_summary_keeps_the_first_draws_in_full(
+    summary_ref: ec.Result, payers_ref: ec.Result
+) -> None:
+    first = summary_ref.first_draws
+    assert first is not None
+    assert first.draws == min(DRAWS, FIRST_DRAWS)
+    np.testing.assert_array_equal(
+        summary_ref.annual("federal", "pv"), payers_ref.annual("federal", "pv")[: first.draws]
+    )
+    assert summary_ref.baseline is not None
+    np.testing.assert_array_equal(summary_ref.baseline.annual(), payers_ref.baseline.annual())
+    pd.testing.assert_frame_equal(first.ledger(), payers_ref.ledger().iloc[: len(first.ledger())])
+
+
+def test_summary_says_what_it_did_not_keep(summary_ref: ec.Result) -> None:
+    def kept(what: str) -> str:
+        return re.escape(
+            f"did not keep {what}: simulate(..., detail='summary') keeps "
+            "per-draw totals by perspective"
+        )
+
+    with pytest.raises(ValueError, match=kept("every draw's ledger lines")):
+        summary_ref.ledger()
+    with pytest.raises(ValueError, match=kept("every draw's ledger lines")):
+        summary_ref.cube("real")
+    with pytest.raises(ValueError, match=kept("per-draw totals by provision")):
+        summary_ref.total("federal", provision="hiring")
+    with pytest.raises(ValueError, match=kept("per-draw totals of each side (only the impact's)")):
+        summary_ref.policy.total("federal")
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"first {FIRST_DRAWS:,} draws")
+        if DRAWS > FIRST_DRAWS
+        else re.escape(f"first {DRAWS:,} draws"),
+    ):
+        summary_ref.ledger()
+    msg = (
+        "'years' must be the whole window or its first 5 fiscal years for a result that "
+        "kept per-draw totals only (simulate(..., detail='summary')): [2018]"
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        summary_ref.total("federal", years=[2018])
+    with pytest.raises(ValueError, match="'perspective' must be one of"):
+        summary_ref.total("local")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'provision' must be one of"):
+        summary_ref.total(provision="walls")
+
+
+def test_auto_detail_falls_back_to_summary(eo: ec.Scenario) -> None:
+    small = ec.simulate(eo, draws=600, seed=1, max_bytes=10_000)
+    assert small.detail == "summary"
+    assert small.reduced is not None
+    assert small.reduced.totals is not None
+    # 3 payers x 3 bases x 2 spans, float32
+    assert small.reduced.totals.nbytes == 600 * 3 * 3 * 2 * 4
+    assert ec.simulate(eo, draws=600, seed=1).detail == "lines"
+
+
+# -- local processes -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def processes() -> Iterator[Processes]:
+    with Processes(2) as pool:
+        yield pool
+
+
+def test_processes_equal_in_process(
+    eo: ec.Scenario, processes: Processes, summary_ref: ec.Result
+) -> None:
+    assert_same(
+        summary_ref,
+        ec.simulate(
+            eo, draws=DRAWS, seed=SEED, detail="summary", block_size=777, backend=processes
+        ),
+    )
+    a = ec.sensitivity.morris(eo, trajectories=4, seed=3)
+    b = ec.sensitivity.morris(eo, trajectories=4, seed=3, backend=processes, block_size=37)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
+
+
+def test_cli_passes_workers_and_scheduler_through(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[dict[str, Any]] = []
+    real = cli.using_backend
+
+    def spy(backend: Any = None, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        return real(backend)  # in-process
+
+    monkeypatch.setattr(cli, "using_backend", spy)
+    args = ["run", "eo13768", "--draws", "64", "--no-report", "--quiet", "--out"]
+    assert cli.main([*args, str(tmp_path / "a"), "--workers", "3"]) == 0
+    assert cli.main([*args, str(tmp_path / "b"), "--scheduler", "tcp://127.0.0.1:8786"]) == 0
+    assert seen == [
+        {"workers": 3, "scheduler": None},
+        {"workers": None, "scheduler": "tcp://127.0.0.1:8786"},
+    ]
+    assert (tmp_path / "a" / "summary.csv").read_text() == (
+        tmp_path / "b" / "summary.csv"
+    ).read_text()
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(cli, "tornado", lambda *a, **k: calls.append(k) or ec.tornado(*a))
+    assert (
+        cli.main(
+            [
+                "sensitivity",
+                "eo13768",
+                "--method",
+                "tornado",
+                "--quiet",
+                "--out",
+                str(tmp_path / "s"),
+                "--workers",
+                "2",
+            ]
+        )
+        == 0
+    )
+    assert calls == [{"workers": 2, "scheduler": None}]
+
+
+def test_cli_reports_an_unreachable_scheduler(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError(
+            "cannot reach the Dask scheduler at 'tcp://127.0.0.1:1' within 10 s: refused"
+        )
+
+    monkeypatch.setattr(cli, "using_backend", unreachable)
+    out = tmp_path / "o"
+    code = cli.main(
+        ["run", "eo13768", "--draws", "64", "--out", str(out), "--scheduler", "tcp://127.0.0.1:1"]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "enforcecost: cannot reach the Dask scheduler at 'tcp://127.0.0.1:1'" in err
+    assert "bug" not in err
+    assert not out.exists()
+
+
+def test_cli_rejects_bad_parallel_options(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "o")
+    assert cli.main(["run", "eo13768", "--out", out, "--workers", "0"]) == 2
+    assert "--workers 0: must be a whole number >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse: not allowed together
+        cli.build_parser().parse_args(
+            ["run", "eo13768", "--out", out, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]
+        )
+
+
+# -- backend selection and errors --------------------------------------------------------------
+def test_backend_arguments() -> None:
+    with get_backend() as be:
+        assert isinstance(be, InProcess)
+        assert list(be.map_blocks(abs, [-1, 2, -3])) == [1, 2, 3]
+    with pytest.raises(ValueError, match=r"'workers' must be a whole number >= 1: 0"):
+        get_backend(workers=0)
+    with pytest.raises(ValueError, match=r"'backend' must be one of inprocess, processes, dask"):
+        get_backend(kind="threads")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'workers' sets the size of a local pool"):
+        get_backend(workers=2, scheduler="tcp://127.0.0.1:1")
+    with (
+        pytest.raises(ValueError, match=r"'backend' must be a Backend, a dask"),
+        using_backend(3.5),
+    ):
+        pass
+    with pytest.raises(ValueError, match=r"'block_size' must be a whole number >= 1: 0"):
+        ec.simulate(ec.load_scenario("eo13768"), draws=4, block_size=0)
+
+
+def test_tune_malloc_applies_on_glibc() -> None:
+    from enforcecost.parallel import dask_setup, tune_malloc
+
+    tuned = tune_malloc()
+    assert tuned == (sys.platform.startswith("linux") and os.confstr("CS_GNU_LIBC_VERSION")
+                     is not None)
+    dask_setup(None)  # the preload hook of `dask worker --preload enforcecost.parallel`
+
+
+def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails
+    with pytest.raises(DaskMissingError, match=r"pip install 'enforcecost\[dask\]'"):
+        get_backend(kind="dask")
+    with pytest.raises(ImportError, match=r"enforcecost\[dask\]"):
+        ec.simulate(ec.load_scenario("eo13768"), draws=4, scheduler="tcp://127.0.0.1:8786")
+
+
+# -- Dask ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    # the scheduler's HTTP server (health, metrics) runs even without a dashboard: on a
+    # free port, not 8787 (where another cluster would make it warn)
+    lc = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+    try:
+        yield lc
+    finally:
+        lc.close()
+
+
+@pytest.fixture(scope="module")
+def client(cluster: Any) -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    c = distributed.Client(cluster, set_as_default=False)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("detail", ["payers", "summary"])
+def test_dask_equals_in_process(
+    eo: ec.Scenario, client: Any, detail: str, summary_ref: ec.Result, payers_ref: ec.Result
+) -> None:
+    ref = summary_ref if detail == "summary" else payers_ref
+    res = ec.simulate(
+        eo,
+        draws=DRAWS,
+        seed=SEED,
+        detail=detail,  # type: ignore[arg-type]
+        block_size=333,
+        backend=client,
+    )
+    assert_same(ref, res)
+    assert client.status == "running"  # a client passed in is left open
+
+
+def test_dask_by_scheduler_address(eo: ec.Scenario, cluster: Any) -> None:
+    ref = ec.simulate(eo, draws=700, seed=2, detail="lines")
+    res = ec.simulate(
+        eo, draws=700, seed=2, detail="lines", block_size=128, scheduler=cluster.scheduler_address
+    )
+    assert_same(ref, res)
+    np.testing.assert_array_equal(ref.policy_run.amounts, res.policy_run.amounts)
+
+
+def test_dask_sobol_equals_in_process(eo: ec.Scenario, client: Any) -> None:
+    a = ec.sobol(eo, "government", n=32, seed=5, by_source=True)
+    b = ec.sobol(eo, "government", n=32, seed=5, by_source=True, backend=client, block_size=250)
+    for x, y in (
+        (a.to_frame(), b.to_frame()),
+        (a.by_provision(), b.by_provision()),
+        (a.by_source_kind(), b.by_source_kind()),
+    ):
+        pd.testing.assert_frame_equal(x, y, check_exact=True)
+    np.testing.assert_array_equal(a.result.first_order_replicates, b.result.first_order_replicates)
+
+
+def test_dask_local_cluster_started_for_the_study(eo: ec.Scenario) -> None:
+    pytest.importorskip("distributed")
+    ref = ec.simulate(eo, draws=600, seed=3, detail="summary", block_size=200)
+    res = ec.simulate(eo, draws=600, seed=3, detail="summary", block_size=200,
+                      backend="dask", workers=1)
+    assert_same(ref, res)
+
+
+def test_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed")
+    start = time.monotonic()
+    with pytest.raises(
+        ConnectionError,
+        match=r"cannot reach the Dask scheduler at "
+        r"'tcp://127\.0\.0\.1:1' within 2 s",
+    ):
+        get_backend(scheduler="tcp://127.0.0.1:1", connect_timeout=2.0)
+    assert time.monotonic() - start < 10.0
+
+
+def test_a_worker_killed_mid_run_is_survived(eo: ec.Scenario, client: Any, cluster: Any) -> None:
+    draws, block = 48_000, 1500
+    ref = ec.simulate(eo, draws=draws, seed=SEED, detail="summary", block_size=block)
+    started = threading.Event()
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["res"] = ec.simulate(
+                eo,
+                draws=draws,
+                seed=SEED,
+                detail="summary",
+                block_size=block,
+                backend=DaskBackend(client),
+                progress=lambda n: started.set(),
+            )
+        except BaseException as exc:  # reported below
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(120), "no block finished"
+    victim, pid = sorted(client.run(os.getpid).items())[0]
+    assert thread.is_alive(), "the run ended before a worker could be killed"
+    os.kill(pid, signal.SIGKILL)  # the nanny starts a new worker; the scheduler reruns its tasks
+    thread.join(180)
+    assert not thread.is_alive()
+    assert "error" not in out, out.get("error")
+    assert_same(ref, out["res"])
+    assert victim not in client.scheduler_info()["workers"]  # it really died
