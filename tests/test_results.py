@@ -261,11 +261,6 @@ def test_pipeline_of_a_missing_baseline() -> None:
         res.pipeline("baseline")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Result.pipeline treats any side other than 'policy' as 'baseline' (fix in "
-    "results.py: raise ValueError(\"'side' must be one of policy, baseline: ...\"))",
-)
 def test_pipeline_of_an_unknown_side(res: ec.Result) -> None:
     with pytest.raises(ValueError, match=re.escape("'side' must be one of policy, baseline")):
         res.pipeline("impact")  # type: ignore[arg-type]

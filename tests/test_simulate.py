@@ -115,3 +115,15 @@ def test_bad_arguments() -> None:
         ec.simulate(sc, draws=0)
     with pytest.raises(ValueError, match=r"'detail' must be 'auto' or one of"):
         ec.simulate(sc, draws=4, detail="items")  # type: ignore[arg-type]
+
+
+def test_the_baseline_costs_the_same_provisions(eo: ec.Scenario) -> None:
+    """Restricting a scenario's provisions restricts its baseline too (like with like)."""
+    part = eo.replace(provisions=("hiring", "removals"))
+    assert part.baseline is not None
+    assert part.baseline.provisions == ("hiring", "removals")
+    res, full = ec.evaluate(part), ec.evaluate(eo)
+    assert set(res.lines["provision"]) == {"hiring", "removals"}
+    assert res.total("federal") == pytest.approx(
+        full.total("federal", provision="hiring") + full.total("federal", provision="removals")
+    )

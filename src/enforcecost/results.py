@@ -731,6 +731,8 @@ class Result:
 
         Means over draws; ``side='baseline'`` for the baseline's.
         """
+        if side not in ("policy", "baseline"):
+            raise ValueError(f"'side' must be one of policy, baseline: {side!r}")
         run = self.policy_run if side == "policy" else self.baseline_run
         if run is None:
             raise ValueError("this result has no baseline")

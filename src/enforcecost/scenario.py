@@ -144,7 +144,8 @@ class Scenario:
         (plain values are parsed into :class:`Setting`).
     baseline : Scenario or None
         The scenario the impact is measured against, on the same draws and
-        over this scenario's window, dollar year and discount rate.
+        over this scenario's window, dollar year, discount rate and provisions
+        (a baseline costing other provisions is restricted to these).
     run : RunConfig
         Monte Carlo settings.
     path : Path or None
@@ -220,6 +221,10 @@ class Scenario:
         object.__setattr__(self, "provisions", tuple(self.provisions))
         object.__setattr__(self, "parameters", settings)
         object.__setattr__(self, "correlations", correlations)
+        base = self.baseline
+        if base is not None and base.provisions != self.provisions:
+            # The impact compares like with like: the baseline costs the same provisions.
+            object.__setattr__(self, "baseline", replace(base, provisions=self.provisions))
 
     # -- views -------------------------------------------------------------
     def settings(self) -> dict[str, Setting]:
