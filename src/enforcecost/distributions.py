@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -104,7 +105,7 @@ class _SetupTooSlow(Exception):
     """PINV's set-up ran past its time budget (see :class:`_Kernel`)."""
 
 
-class _Kernel:
+class _Kernel(ABC):
     """An unnormalized density for PINV, with a time budget on its set-up.
 
     UNU.RAN's PINV can loop for minutes on some shapes (Beta(4.1, 1.9), for one);
@@ -120,8 +121,9 @@ class _Kernel:
     def disarm(self) -> None:
         self._stop = math.inf
 
+    @abstractmethod
     def density(self, x: float) -> float:
-        raise NotImplementedError  # pragma: no cover
+        """The unnormalized density at ``x``."""
 
     def pdf(self, x: float) -> float:
         if time.perf_counter() > self._stop:
