@@ -28,12 +28,13 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
+from scipy.special import ndtri
 from scipy.stats.sampling import NumericalInversePolynomial, UNURANError
 
 __all__ = [
@@ -219,54 +220,13 @@ class Distribution:
         """
         return np.asarray(self._inverse(np.asarray(q, dtype=np.float64)), dtype=np.float64)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle the specification only: the cached inverse CDF (a closure over a
-        SciPy UNU.RAN object) does not pickle and is rebuilt on first use."""
-        state = dict(self.__dict__)
-        state.pop("_inverse", None)
-        return state
-
-    @cached_property
+    @property
     def _inverse(self) -> Any:
-        frozen = self.frozen()
-        bounded_normal = self.kind == "normal" and ("low" in self.args or "high" in self.args)
-        if self.kind != "pert" and not bounded_normal:
-            return frozen.ppf
-        # Invert the standardized distribution (loc 0, scale 1), then rescale:
-        # the numerical inversion is set up on a unit scale whatever the units.
-        # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
-        # up in milliseconds where SciPy's vectorized pdf, called point by point,
-        # takes seconds (minutes far in a normal's tail).
-        loc, scale = frozen.kwds["loc"], frozen.kwds["scale"]
-        lo, hi = (float(x) for x in frozen.dist(*frozen.args).support())
-        kernel: _GaussianKernel | _BetaKernel
-        mirrored = False
-        if self.kind == "pert":
-            alpha, beta = frozen.args
-            # PINV hangs on Beta(a, b) for a in about [4.05, 4.3] (b = 6 - a), never
-            # on the mirror image with a <= b: invert that and reflect.
-            mirrored = alpha > beta
-            kernel = _BetaKernel(beta, alpha) if mirrored else _BetaKernel(alpha, beta)
-        else:
-            kernel = _GaussianKernel(lo, hi)
-        try:
-            kernel.arm()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                pinv = NumericalInversePolynomial(
-                    kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
-                )
-        except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
-            return frozen.ppf
-        finally:
-            kernel.disarm()
-
-        def inverse(q: FloatArray) -> FloatArray:
-            if mirrored:
-                return np.asarray(loc + scale * (1.0 - pinv.ppf(1.0 - q)), dtype=np.float64)
-            return np.asarray(loc + scale * pinv.ppf(q), dtype=np.float64)
-
-        return inverse
+        # Cached by specification, not on the instance: settings are rebuilt
+        # from the registry on every use, and a block task in a worker process
+        # receives fresh (pickled) copies, so an instance cache would rebuild
+        # the numerical inversion (hundreds of milliseconds) for every block.
+        return _inverse_of(self.kind, _freeze(self.args))
 
     @property
     def central(self) -> float:
@@ -313,6 +273,93 @@ class Distribution:
         """The specification as written in a file."""
         return {"dist": self.kind, **self.args}
 
+
+_Frozen = tuple[tuple[str, Any], ...]
+
+
+def _freeze(args: Mapping[str, Any]) -> _Frozen:
+    """A hashable form of a specification's numbers (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
+
+
+@lru_cache(maxsize=512)
+def _inverse_of(kind: str, args: _Frozen) -> Any:
+    """The inverse CDF of a specification, built once per process (see :meth:`Distribution.ppf`)."""
+    spec = Distribution(kind, {k: list(v) if isinstance(v, tuple) else v for k, v in args})
+    frozen = spec.frozen()
+    a = spec.args
+    bounded_normal = kind == "normal" and ("low" in a or "high" in a)
+    closed = _closed_form(kind, a) if not bounded_normal else None
+    if closed is not None:
+        return closed
+    if kind != "pert" and not bounded_normal:
+        return frozen.ppf
+    # Invert the standardized distribution (loc 0, scale 1), then rescale:
+    # the numerical inversion is set up on a unit scale whatever the units.
+    # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
+    # up in milliseconds where SciPy's vectorized pdf, called point by point,
+    # takes seconds (minutes far in a normal's tail).
+    loc, scale = frozen.kwds["loc"], frozen.kwds["scale"]
+    lo, hi = (float(x) for x in frozen.dist(*frozen.args).support())
+    kernel: _GaussianKernel | _BetaKernel
+    mirrored = False
+    if kind == "pert":
+        alpha, beta = frozen.args
+        # PINV hangs on Beta(a, b) for a in about [4.05, 4.3] (b = 6 - a), never
+        # on the mirror image with a <= b: invert that and reflect.
+        mirrored = alpha > beta
+        kernel = _BetaKernel(beta, alpha) if mirrored else _BetaKernel(alpha, beta)
+    else:
+        kernel = _GaussianKernel(lo, hi)
+    try:
+        kernel.arm()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pinv = NumericalInversePolynomial(
+                kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
+            )
+    except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
+        return frozen.ppf
+    finally:
+        kernel.disarm()
+
+    def inverse(q: FloatArray) -> FloatArray:
+        if mirrored:
+            return np.asarray(loc + scale * (1.0 - pinv.ppf(1.0 - q)), dtype=np.float64)
+        return np.asarray(loc + scale * pinv.ppf(q), dtype=np.float64)
+
+    return inverse
+
+
+def _closed_form(kind: str, a: Mapping[str, Any]) -> Any:
+    """The closed-form inverse CDF of an untruncated kind, or None.
+
+    SciPy's own formulas for ``uniform``, ``triang``, ``norm`` and ``lognorm``
+    (standardized value times scale plus location, so the values are SciPy's to
+    the last bit) without the per-call argument checking of a frozen
+    distribution's ``ppf``, which took a third of the Monte Carlo's
+    inverse-CDF time.
+    """
+    if kind in ("uniform", "triangular"):
+        low, width = a["low"], a["high"] - a["low"]
+        if kind == "uniform":
+            return lambda q: q * width + low
+        c = (a["mode"] - low) / width
+
+        def triangular(q: FloatArray) -> FloatArray:
+            x = np.where(q < c, np.sqrt(c * q), 1.0 - np.sqrt((1.0 - c) * (1.0 - q)))
+            return np.asarray(x * width + low, dtype=np.float64)
+
+        return triangular
+    if kind == "normal":
+        mean, sd = a["mean"], a["sd"]
+        return lambda q: ndtri(q) * sd + mean
+    if kind == "lognormal":
+        p5, p95 = a["ci90"]
+        median = math.exp((math.log(p5) + math.log(p95)) / 2.0)
+        sigma = (math.log(p95) - math.log(p5)) / (2.0 * _CI90_Z)
+        return lambda q: np.exp(sigma * ndtri(q)) * median
+    return None
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)

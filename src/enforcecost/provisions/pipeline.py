@@ -124,8 +124,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
     hires_max = col("hires_per_year_max")
     removal_rate = col("removal_rate_after_arrest")
     capped_program = np.isinf(program)
-    # Filled one year (row) at a time: year-major, so each write is contiguous.
-    out = {f.name: np.empty((years, draws)) for f in fields(Flows)}
+    out = {f.name: np.empty((draws, years)) for f in fields(Flows)}
     officers = col("ero_officers_baseline").copy()
     backlog = col("court_backlog_initial").copy()
     arrested = np.zeros(draws)
@@ -172,7 +171,6 @@ def run_pipeline(p: Params, years: int) -> Flows:
             ("cases_completed", completed), ("court_backlog", backlog),
             ("removals", removals), ("removed_before", removed),
         ):
-            out[name][t] = value
+            out[name][:, t] = value  # strided, but cheaper than a transpose afterwards
         removed = removed + removals
-    out = {name: np.ascontiguousarray(a.T) for name, a in out.items()}
     return Flows(**out)
