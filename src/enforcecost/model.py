@@ -101,11 +101,18 @@ def parameter_arrays(
         nominal (statutory) amounts, which are ``(draws, years)``: their real
         value in each fiscal year.
     """
-    index = cpi_u()
-    g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
-    base_level = index.level(dollar_year, g)
-    out: dict[str, FloatArray] = {}
+    return _parameter_arrays(scenario, values, window, dollar_year, {})
+
+
+def _parameter_arrays(
+    scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int,
+    levels: dict[int | str, FloatArray],
+) -> dict[str, FloatArray]:
+    """:func:`parameter_arrays`; ``levels`` caches the price level of each dollar
+    year (``'nominal'``: of each fiscal year) for the caller."""
     reg = registry()
+    out: dict[str, FloatArray] = {}
+    base_level = _level(levels, dollar_year, values, window)
     to_real: dict[int | str, FloatArray] = {}  # dollar year -> conversion factor
     for name, setting in scenario.settings().items():
         v = np.asarray(values[name], dtype=np.float64)[:, None]
@@ -115,25 +122,35 @@ def parameter_arrays(
                 dy = reg[name].dollar_year
             assert dy is not None
             if dy not in to_real:
-                years = window.fiscal_years if dy == "nominal" else dy
-                to_real[dy] = base_level / index.level(years, g)
+                to_real[dy] = base_level / _level(levels, dy, values, window)
             v = v * to_real[dy]
         out[name] = v
     return out
+
+
+def _level(
+    levels: dict[int | str, FloatArray], year: int | str, values: Mapping[str, FloatArray],
+    window: Window,
+) -> FloatArray:
+    """CPI-U level of ``year`` (``'nominal'``: of each fiscal year) per draw, cached."""
+    if year not in levels:
+        g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
+        levels[year] = cpi_u().level(window.fiscal_years if year == "nominal" else year, g)
+    return levels[year]
 
 
 def _book(
     scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int
 ) -> tuple[list[Line], FloatArray, Flows]:
     """The ledger lines, price levels (draws, years) and pipeline flows of one block."""
-    p = parameter_arrays(scenario, values, window, dollar_year)
+    levels: dict[int | str, FloatArray] = {}
+    p = _parameter_arrays(scenario, values, window, dollar_year, levels)
     flows = run_pipeline(p, window.years)
     lines: list[Line] = []
     for provision in scenario.provisions:
         lines.extend(BOOKS[provision](p, flows))
-    index = cpi_u()
-    g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
-    price = index.level(window.fiscal_years, g) / index.level(dollar_year, g)
+    price = (_level(levels, "nominal", values, window)
+             / _level(levels, dollar_year, values, window))
     return lines, price, flows
 
 
@@ -191,11 +208,16 @@ def _values(
         if reuse is not None and name in reuse and reuse[name][0] == setting:
             out[name] = reuse[name][1]
             continue
-        value = np.full(draws, setting.value)
         if u is not None and setting.dist is not None and name in names:
             q = u[:, names.index(name)]
             drawn = ~np.isnan(q)
+            if drawn.all():
+                out[name] = setting.dist.ppf(q)
+                continue
+            value = np.full(draws, setting.value)
             value[drawn] = setting.dist.ppf(q[drawn])
+        else:
+            value = np.full(draws, setting.value)
         out[name] = value
     return out
 
@@ -542,8 +564,8 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
 
     A pure function of its arguments (the block draws its own design rows),
     so any backend may run it, any number of times, anywhere. The design rows
-    are drawn at once (reaching row ``start`` of a Sobol' sequence costs time
-    in proportion to ``start``); the model runs :data:`MODEL_DRAWS` draws at
+    are drawn at once (a Sobol' design jumps to row ``start`` in time that
+    hardly depends on ``start``); the model runs :data:`MODEL_DRAWS` draws at
     a time, so a task's memory does not grow with the block beyond the design
     and the kept detail.
 
@@ -597,31 +619,29 @@ def _run_rows(
     books = _book_sides(plan, u, n)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
     pol_price = books[0][1]
-    scratch = np.empty((n, years))
     for i, (lines, price, flows) in enumerate(books):
-        out.flows[i] += FixedSums.stack([
-            FixedSums.of(np.broadcast_to(getattr(flows, f.name), (n, years)), out=scratch)
-            for f in fields(Flows)
-        ])
+        # One fixed-point sum per quantity over (draws, rows, years) stacks:
+        # a few large array operations instead of a few per line.
+        stack = np.empty((n, len(fields(Flows)), years))
+        for j, f in enumerate(fields(Flows)):
+            stack[:, j] = getattr(flows, f.name)
+        out.flows[i] += FixedSums.of(stack)
         kept = out.kept[i][:, keep]
-        real: list[FixedSums] = []
-        nominal: list[FixedSums] = []
-        cross: list[FixedSums] = []
-        for line, row in zip(lines, plan.rows[i], strict=True):
-            amount = np.broadcast_to(line.amount, (n, years))
-            if kept.shape[1]:
-                kept[row] += amount[: kept.shape[1]]
-            if out.means:
-                real.append(FixedSums.of(amount, out=scratch))
-                nominal.append(FixedSums.of(amount, price, out=scratch))
-                if i == 1 and plan.cross_price:
-                    cross.append(FixedSums.of(amount, pol_price, out=scratch))
+        if kept.shape[1]:
+            for line, row in zip(lines, plan.rows[i], strict=True):
+                kept[row] += np.broadcast_to(line.amount, (n, years))[: kept.shape[1]]
         out.price[i][keep] = price[: kept.shape[1]]
         if out.means:  # (bases, lines, years)
-            parts = [FixedSums.stack(real), FixedSums.stack(nominal)]
-            if cross:
-                parts.append(FixedSums.stack(cross))
-            out.means[i] += FixedSums.stack(parts)
+            amounts = np.empty((n, len(lines), years))
+            for j, line in enumerate(lines):
+                amounts[:, j] = line.amount
+            scratch = np.empty_like(amounts)
+            factors = [1.0, price[:, None, :]]
+            if i == 1 and plan.cross_price:
+                factors.append(pol_price[:, None, :])
+            out.means[i] += FixedSums.stack(
+                [FixedSums.of(amounts, factor, out=scratch) for factor in factors]
+            )
     if out.deviation is not None:
         assert plan.reference is not None
         out.deviation[..., a:b] = _totals(plan, books, n) - plan.reference[..., None]
@@ -818,8 +838,8 @@ def simulate(
         (``8 * inputs`` bytes a draw) and runs the model :data:`MODEL_DRAWS`
         draws at a time (about 110 MB for the shipped scenarios), so memory
         hardly grows with it beyond the kept detail of its draws; larger
-        blocks mean fewer tasks (and fewer Sobol' fast-forwards, whose cost
-        grows with the row reached). Results do not depend on it.
+        blocks mean fewer tasks (each jumps to its first Sobol' row, at a
+        cost that hardly depends on the row). Results do not depend on it.
     detail : {'auto', 'lines', 'provisions', 'payers', 'summary'}
         What is kept of each draw: every ledger line; lines summed by
         provision, payer and kind; or by payer and kind only (``8 * rows *
