@@ -29,7 +29,7 @@ from ._atomic import atomic_directory, atomic_write_text
 from .errors import ScenarioError
 from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
-from .parallel import Backend, DaskMissingError, using_backend
+from .parallel import Backend, DaskMissingError, tune_malloc, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
 from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result
@@ -898,6 +898,9 @@ def main(argv: list[str] | None = None) -> int:
         return _exit_code(exc.code)
     args.argv = argv
     command: Callable[[argparse.Namespace], int] = args.func
+    # The command owns its process: let the allocator reuse the model's mid-sized
+    # arrays instead of faulting fresh pages in for every block (a quarter less CPU).
+    tune_malloc()
     try:
         return command(args)
     except ScenarioError as exc:  # a user's mistake found late: no traceback
