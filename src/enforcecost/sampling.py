@@ -18,6 +18,39 @@ whatever the block size, process count or cluster. Randomness comes only from
   a uniform jitter within each stratum.
 * ``random``: independent uniforms from a stream per (dimension, chunk of
   ``CHUNK`` rows), so any block reads the same numbers.
+
+**Rank correlations** (``correlate``) are induced by :func:`iman_conover`
+reordering the correlated columns, independently on each chunk of a fixed
+grid of rows that depends only on ``n``: chunk ``c`` is rows
+``[c * CHUNK, (c + 1) * CHUNK)``, except that the last chunk ends at ``n``
+and a last piece of fewer than ``CHUNK // 2`` rows is folded into the chunk
+before it (so every chunk has between ``CHUNK // 2`` and ``1.5 * CHUNK``
+rows, or is the whole design when ``n < 1.5 * CHUNK``). Each chunk has its own
+stream of random score permutations, ``SeedSequence(seed, spawn_key=(4, c))``
+(chunk 0 keeps ``spawn_key=(4,)``, the stream the whole design used before,
+so designs of fewer than ``1.5 * CHUNK`` rows are what they were). A block of
+rows computes only the chunks it overlaps, and the last few chunks computed
+are cached per process (:data:`CACHED_CHUNKS`), so memory is bounded by a few
+chunks whatever ``n``, and the rows are the same whatever the block size,
+block order, backend or worker count.
+
+Each chunk's values of a column are a permutation of that chunk's own values
+of the uncorrelated design, so over the whole design every column holds
+exactly its uncorrelated values: marginals and the one-dimensional
+stratification of Latin hypercube and Sobol' designs are untouched. The
+target rank correlation holds overall because it holds in every chunk: a
+chunk's rows of any of these designs are themselves spread over [0, 1) in each
+column like the whole column (consecutive Sobol' points, random Latin
+hypercube strata, or independent uniforms), so each chunk is a sample of the
+same joint distribution, reordered to the target rank correlation, and the
+union of such samples is one. A value's rank in the whole design is then,
+to within the chunk's small deviation from uniform, ``n / rows`` times its rank
+in its chunk, so the pooled Spearman correlation is close to the row-weighted
+mean of the chunks', whose errors average out. Measured (three inputs, the
+three samplers; checked in tests/test_correlation.py): each chunk's Spearman
+correlations are within 0.013 of the target with 4096-row chunks and 0.004
+with 65,536-row chunks; the pooled ones within 0.004 over nine 4096-row
+chunks and 0.002 over three 65,536-row chunks.
 """
 
 from __future__ import annotations
@@ -30,15 +63,20 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-__all__ = ["CHUNK", "Correlate", "design", "iman_conover"]
+__all__ = ["CACHED_CHUNKS", "CHUNK", "Correlate", "design", "iman_conover"]
 
 #: Columns and their target rank-correlation matrix, hashable (tuples).
 Correlate = tuple[tuple[int, ...], tuple[tuple[float, ...], ...]]
 
 FloatArray = npt.NDArray[np.float64]
+#: Rows per chunk: of the streams of ``random`` draws and ``lhs`` jitter, and of
+#: the grid on which correlations are induced (read at call time).
 CHUNK = 1 << 16
+#: Correlated chunks kept per process, so that neighbouring blocks reuse them.
+CACHED_CHUNKS = 4
+_PIECE = 1 << 13  # Sobol' rows drawn at a time for a correlated chunk
 
-_SOBOL, _LHS_PERM, _LHS_JITTER, _RANDOM = 0, 1, 2, 3  # stream purposes
+_SOBOL, _LHS_PERM, _LHS_JITTER, _RANDOM, _IMAN_CONOVER = 0, 1, 2, 3, 4  # stream purposes
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -84,8 +122,19 @@ def design(
         The block of rows wanted, ``0 <= start < stop <= n`` (default: all).
     correlate : (columns, rank_corr), optional
         Columns to give target Spearman rank correlations (a ``k x k`` matrix,
-        as nested tuples). Their whole ``n`` rows are reordered once by
-        :func:`iman_conover` (and cached), so blocks still agree with the whole.
+        as nested tuples). They are reordered by :func:`iman_conover` on each
+        chunk of a grid of rows that depends only on ``n`` (rows
+        ``[c * CHUNK, (c + 1) * CHUNK)``, a last piece of fewer than
+        ``CHUNK // 2`` rows joining the chunk before it), each chunk with its
+        own seed stream; a block computes only the chunks it overlaps (the last
+        :data:`CACHED_CHUNKS` are cached), so memory does not grow with ``n``
+        and blocks agree with the whole. Each chunk's values of a column are a
+        permutation of its uncorrelated values, so every column holds exactly
+        the values it has without ``correlate``; every chunk, and so the whole
+        design, has the target rank correlation (to within a few thousandths
+        with chunks of 65,536 rows; see the module docstring). Designs of
+        fewer than ``1.5 * CHUNK`` rows are one chunk: Iman-Conover on all
+        their rows, as before chunks. Each chunk needs more rows than ``k``.
 
     Returns
     -------
@@ -103,8 +152,7 @@ def design(
     stop = n if stop is None else stop
     if correlate is not None and correlate[0]:
         out = design(d, n, sampler=sampler, seed=seed, start=start, stop=stop)
-        cols = list(correlate[0])
-        out[:, cols] = _correlated(d, n, sampler, seed, correlate)[start:stop]
+        out[:, list(correlate[0])] = _correlated_rows(d, n, sampler, seed, correlate, start, stop)
         return out
     if not (0 <= start < stop <= n):
         raise ValueError(f"block must satisfy 0 <= start < stop <= n: {start}, {stop}, {n}")
@@ -119,18 +167,22 @@ def design(
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*balance properties of Sobol.*")
             return np.asarray(engine.random(count), dtype=np.float64)
+    if sampler not in ("lhs", "random"):
+        raise ValueError(f"'sampler' must be one of sobol, lhs, random: {sampler!r}")
     out = np.empty((count, d))
+    for j in range(d):
+        out[:, j] = _column(sampler, n, seed, j, start, stop)
+    return out
+
+
+def _column(sampler: Literal["lhs", "random"], n: int, seed: int, j: int, start: int,
+            stop: int) -> FloatArray:
+    """Rows ``start`` to ``stop`` of column ``j`` of a Latin hypercube or random design."""
     if sampler == "lhs":
-        for j in range(d):
-            strata = _stream(seed, _LHS_PERM, j).permutation(n)[start:stop]
-            jitter = _chunked_uniform(seed, _LHS_JITTER, j, start, stop)
-            out[:, j] = (strata + jitter) / n
-        return out
-    if sampler == "random":
-        for j in range(d):
-            out[:, j] = _chunked_uniform(seed, _RANDOM, j, start, stop)
-        return out
-    raise ValueError(f"'sampler' must be one of sobol, lhs, random: {sampler!r}")
+        strata = _stream(seed, _LHS_PERM, j).permutation(n)[start:stop]
+        jitter = _chunked_uniform(seed, _LHS_JITTER, j, start, stop)
+        return (strata + jitter) / n
+    return _chunked_uniform(seed, _RANDOM, j, start, stop)
 
 
 def _sobol_seek(engine: Any, start: int) -> None:
@@ -232,16 +284,61 @@ def _jump_agrees_with_scipy() -> bool:
     return True
 
 
-@lru_cache(maxsize=8)
-def _correlated(
-    d: int, n: int, sampler: Literal["sobol", "lhs", "random"], seed: int, correlate: Correlate
-) -> FloatArray:
+def _chunk_grid(n: int, size: int) -> int:
+    """Chunks of the grid of an ``n``-row design on which correlations are induced.
+
+    Chunk ``c`` is rows ``[c * size, (c + 1) * size)``, the last one ending at
+    ``n``; a last piece of fewer than ``size // 2`` rows is folded into the chunk
+    before it rather than made a chunk of its own. So every chunk has at least
+    ``size // 2`` rows (unless the design is smaller) and at most
+    ``size + size // 2 - 1``: enough for Iman-Conover (more rows than correlated
+    inputs) and for an accurate rank correlation, whatever ``n`` and ``k``.
+    The grid depends on ``n`` (and ``size``) only, never on the blocks.
+    """
+    full, rest = divmod(n, size)
+    if full == 0 or (rest > 0 and rest >= size // 2):
+        return full + 1  # the last piece is a chunk of its own
+    return full  # no last piece, or one folded into the last full chunk
+
+
+def _correlated_rows(d: int, n: int, sampler: Literal["sobol", "lhs", "random"], seed: int,
+                     correlate: Correlate, start: int, stop: int) -> FloatArray:
+    """Rows ``start`` to ``stop`` of the correlated columns, from the chunks they overlap."""
+    size = CHUNK
+    chunks = _chunk_grid(n, size)
+    out = np.empty((stop - start, len(correlate[0])))
+    first, last = min(start // size, chunks - 1), min((stop - 1) // size, chunks - 1)
+    for c in range(first, last + 1):
+        lo, hi = c * size, n if c == chunks - 1 else (c + 1) * size
+        a, b = max(start, lo), min(stop, hi)
+        out[a - start : b - start] = _correlated_chunk(d, n, sampler, seed, correlate, c,
+                                                       size)[a - lo : b - lo]
+    return out
+
+
+@lru_cache(maxsize=CACHED_CHUNKS)
+def _correlated_chunk(d: int, n: int, sampler: Literal["sobol", "lhs", "random"], seed: int,
+                      correlate: Correlate, c: int, size: int) -> FloatArray:
+    """Chunk ``c`` of the correlated columns (grid of :func:`_chunk_grid`), read-only.
+
+    The chunk's rows of those columns of the uncorrelated design, reordered by
+    Iman-Conover with the chunk's own stream of score permutations: spawn key
+    ``(4,)`` for chunk 0 (what :func:`iman_conover` uses, so a design of one
+    chunk is Iman-Conover on all its rows) and ``(4, c)`` for the others.
+    ``size`` (the value of :data:`CHUNK` when called) is part of the cache key.
+    """
     cols = list(correlate[0])
-    full = np.empty((n, len(cols)))
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        full[start:stop] = design(d, n, sampler=sampler, seed=seed, start=start, stop=stop)[:, cols]
-    out = iman_conover(full, np.asarray(correlate[1]), seed=seed)
+    lo, hi = c * size, n if c == _chunk_grid(n, size) - 1 else (c + 1) * size
+    u = np.empty((hi - lo, len(cols)))
+    if sampler == "sobol":  # all d dimensions are drawn: a piece at a time
+        for a in range(lo, hi, _PIECE):
+            b = min(a + _PIECE, hi)
+            u[a - lo : b - lo] = design(d, n, sampler=sampler, seed=seed, start=a, stop=b)[:, cols]
+    else:  # lhs, random: only the correlated columns
+        for i, j in enumerate(cols):
+            u[:, i] = _column(sampler, n, seed, j, lo, hi)
+    key = (_IMAN_CONOVER,) if c == 0 else (_IMAN_CONOVER, c)
+    out = _iman_conover(u, np.asarray(correlate[1], dtype=np.float64), _stream(seed, *key))
     out.setflags(write=False)
     return out
 
@@ -277,6 +374,11 @@ def iman_conover(
     inducing rank correlation among input variables. Communications in
     Statistics - Simulation and Computation 11(3), 311-334.
     """
+    return _iman_conover(u, rank_corr, _stream(seed, _IMAN_CONOVER))
+
+
+def _iman_conover(u: FloatArray, rank_corr: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """:func:`iman_conover` with the score permutations drawn from ``rng``."""
     from scipy.special import ndtri
 
     n, k = u.shape
@@ -293,7 +395,6 @@ def iman_conover(
         raise ValueError("'rank_corr' must be positive definite (a possible correlation "
                          "matrix)") from exc
     scores = ndtri(np.arange(1, n + 1) / (n + 1.0))  # van der Waerden scores
-    rng = _stream(seed, 4)
     t = np.column_stack([rng.permutation(scores) for _ in range(k)])
     q = np.linalg.cholesky(np.corrcoef(t, rowvar=False))
     t_star = t @ np.linalg.solve(q, p.T)  # = t (Q^-1)^T P^T
