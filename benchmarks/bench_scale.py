@@ -23,9 +23,13 @@ times compare; ``--detail auto`` measures the default instead.
 
 Reported: wall seconds of ``simulate`` (cluster or pool start-up reported
 apart), seconds per million draws, CPU seconds of every process during the
-study (client: simulate and the views), peak memory per process (MiB), the
-detail kept, and the mean and 5th/95th percentiles of the federal window
-total as a check that every configuration computes the same thing.
+study (client: simulate and the views: ``summary()`` by window and by year,
+``quantile()``, ``table()``), peak memory per process (MiB), the detail kept,
+the size of a reduction-only result's distributions (quantile sketch channels,
+occupied buckets, MiB: fixed, whatever the draws), and the mean (exact),
+5th/95th percentiles (``Result.quantile``), standard deviation and standard
+error of p5 of the federal window total, as a check that every configuration
+computes the same thing.
 """
 
 from __future__ import annotations
@@ -114,8 +118,12 @@ CHILD = textwrap.dedent(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PrecisionWarning)
         row = res.summary().loc[("federal", "all")]
+        res.summary(by="year")
+    p5, p95 = res.quantile([0.05, 0.95], "federal")
+    mean = res.mean_total("federal")
     res.table("federal")
     views = time.perf_counter() - t0
+    totals = res.reduced.totals if res.reduced is not None else None
     cpu_client = time.process_time() - cpu0
     after = workers_usage()
     worker_peaks = [mib(peak) for peak, _ in after.values()]
@@ -142,9 +150,14 @@ CHILD = textwrap.dedent(
         "peak_client_mib": client_peak, "peak_workers_mib": worker_peaks,
         "peak_scheduler_mib": scheduler_peak if client is not None else None,
         "max_peak_mib": max(peaks), "within_1_gib": max(peaks) <= 1024,
-        "federal_mean_billion": round(float(row["mean"]) / 1e9, 4),
-        "federal_p5_billion": round(float(row["p5"]) / 1e9, 4),
-        "federal_p95_billion": round(float(row["p95"]) / 1e9, 4),
+        "sketch_channels": totals.sketch.channels if totals is not None else None,
+        "sketch_occupied_buckets": totals.sketch.occupied if totals is not None else None,
+        "sketch_mib": round(totals.nbytes / 2**20, 1) if totals is not None else None,
+        "federal_mean_billion": round(mean / 1e9, 4),
+        "federal_p5_billion": round(float(p5) / 1e9, 4),
+        "federal_p95_billion": round(float(p95) / 1e9, 4),
+        "federal_sd_billion": round(float(row["sd"]) / 1e9, 4),
+        "federal_p5_se_million": round(float(row["p5_se"]) / 1e6, 3),
     }))
     """
 )

@@ -34,7 +34,7 @@ from enforcecost.parallel import (
     get_backend,
     using_backend,
 )
-from enforcecost.results import PrecisionWarning
+from enforcecost.results import SKETCH_ALPHA, SKETCH_FLOOR, PrecisionWarning
 
 DRAWS, SEED = 5000, 11
 
@@ -59,19 +59,37 @@ def assert_same(a: ec.Result, b: ec.Result) -> None:
     """Every view of two results is identical, bit for bit."""
     assert a.draws == b.draws
     assert a.detail == b.detail
+    q = [0.0, 0.05, 0.5, 0.95, 1.0]
     for perspective in ec.PERSPECTIVES:
         for basis in ec.BASES:
             for years in (None, 5):
+                if a.reduced is None:
+                    np.testing.assert_array_equal(
+                        a.total(perspective, basis, years=years),
+                        b.total(perspective, basis, years=years),
+                    )
                 np.testing.assert_array_equal(
-                    a.total(perspective, basis, years=years),
-                    b.total(perspective, basis, years=years),
+                    a.quantile(q, perspective, basis, years=years),
+                    b.quantile(q, perspective, basis, years=years),
                 )
+            np.testing.assert_array_equal(
+                a.quantile(q, perspective, basis, by="year"),
+                b.quantile(q, perspective, basis, by="year"),
+            )
             pd.testing.assert_frame_equal(
                 a.table(perspective, basis), b.table(perspective, basis), check_exact=True
             )
+    if a.reduced is not None:  # the kept distributions, bit for bit
+        assert a.reduced.totals is not None
+        assert b.reduced is not None
+        assert b.reduced.totals is not None
+        assert a.reduced.totals.sketch.equals(b.reduced.totals.sketch)
+        np.testing.assert_array_equal(a.reduced.totals.moments, b.reduced.totals.moments)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PrecisionWarning)
         pd.testing.assert_frame_equal(a.summary(), b.summary(), check_exact=True)
+        pd.testing.assert_frame_equal(a.summary("pv", by="year"), b.summary("pv", by="year"),
+                                      check_exact=True)
     pd.testing.assert_frame_equal(a.pipeline(), b.pipeline(), check_exact=True)
     pd.testing.assert_frame_equal(a.pipeline("baseline"), b.pipeline("baseline"), check_exact=True)
     np.testing.assert_array_equal(a.annual("government"), b.annual("government"))
@@ -136,18 +154,43 @@ def test_a_distribution_pickles_after_use(eo: ec.Scenario) -> None:
 
 
 # -- reduction-only results ---------------------------------------------------------------
+Q = np.array([0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0])
+
+
+def assert_sketch_accuracy(est: np.ndarray, x: np.ndarray, central: float) -> None:
+    """Sketched quantiles ``est`` of draws ``x`` are within the stated accuracy of numpy's.
+
+    The sketch holds each draw's distance from the central value ``central``: each order
+    statistic is read within its bucket, ``gamma - 1 = 2 alpha / (1 - alpha)`` of that
+    distance wide (plus the zero bucket: distances below SKETCH_FLOOR of the largest).
+    """
+    gamma = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA)
+    d = np.sort(x) - central
+    rank = np.floor(Q * (x.size - 1)).astype(int)
+    far = np.maximum(np.abs(d[rank]), np.abs(d[np.minimum(rank + 1, x.size - 1)]))
+    largest = float(np.max(np.abs(d)))
+    # the distances are summed in another order than the ledger's: rounding of 1e-12
+    bound = (gamma - 1) * far + gamma * SKETCH_FLOOR * largest + 1e-12 * largest + 1e-3
+    assert np.all(np.abs(est - np.quantile(x, Q)) <= bound)
+
+
 def test_summary_totals_match_the_full_ledger(eo: ec.Scenario, summary_ref: ec.Result) -> None:
     full = ec.simulate(eo, draws=DRAWS, seed=SEED, detail="lines")
+    central = ec.evaluate(eo)
     assert summary_ref.detail == "summary"
     assert full.detail == "lines"
     for perspective in ec.PERSPECTIVES:
         for basis in ec.BASES:
-            for years in (None, 5, list(eo.start_year + np.arange(5))):
-                x = full.total(perspective, basis, years=years)
-                y = summary_ref.total(perspective, basis, years=years)
-                # float32 deviations from the central run: within 2**-23 of the spread
-                spread = np.max(np.abs(x - np.median(x)))
-                np.testing.assert_allclose(y, x, rtol=0, atol=2.0**-23 * spread + 1e-3)
+            for years in (None, 5, list(eo.start_year + np.arange(5)), [eo.start_year + 3]):
+                assert_sketch_accuracy(
+                    np.asarray(summary_ref.quantile(Q, perspective, basis, years=years)),
+                    np.asarray(full.total(perspective, basis, years=years)),
+                    float(central.total(perspective, basis, years=years)),
+                )
+            by_year = np.asarray(summary_ref.quantile(Q, perspective, basis, by="year"))
+            for y in range(eo.years):
+                assert_sketch_accuracy(by_year[:, y], full.annual(perspective, basis)[:, y],
+                                       float(central.annual(perspective, basis)[0, y]))
             # the means are exact (fixed-point sums), the tables agree to rounding
             pd.testing.assert_frame_equal(
                 summary_ref.table(perspective, basis), full.table(perspective, basis), rtol=1e-12
@@ -166,16 +209,22 @@ def test_summary_totals_match_the_full_ledger(eo: ec.Scenario, summary_ref: ec.R
         summary_ref.mean_cube("real"), full.mean_cube("real"), rtol=1e-12, atol=1e-3
     )
     pd.testing.assert_frame_equal(summary_ref.pipeline(), full.pipeline(), rtol=1e-12, atol=1e-3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PrecisionWarning)
-        mine = summary_ref.summary("real", years=5)
-        theirs = full.summary("real", years=5).xs("all", level="provision", drop_level=False)
-    assert mine.index.equals(theirs.index)  # perspective rows only
-    assert mine.columns.equals(theirs.columns)
-    # percentiles (and their differences, the standard errors) within 1e-6 of the spread
-    sd = theirs["sd"].to_numpy()[:, None]
-    assert np.all(np.abs(mine.to_numpy() - theirs.to_numpy()) <= 1e-6 * sd)
-    np.testing.assert_allclose(mine["mean"], theirs["mean"], rtol=1e-12)
+    for years, by in ((5, "window"), (None, "window"), (None, "year")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionWarning)
+            mine = summary_ref.summary("real", years=years, by=by)  # type: ignore[arg-type]
+            theirs = full.summary("real", years=years, by=by)  # type: ignore[arg-type]
+        theirs = theirs.xs("all", level="provision", drop_level=False)
+        assert mine.index.equals(theirs.index)  # perspective rows only
+        assert mine.columns.equals(theirs.columns)
+        np.testing.assert_allclose(mine["mean"], theirs["mean"], rtol=1e-12)
+        np.testing.assert_allclose(mine["sd"], theirs["sd"], rtol=1e-9)  # exact sums of squares
+        # percentiles (and the standard errors, their differences) well under the standard
+        # errors: the order statistics are read within their buckets (see Totals)
+        for p in ec.results.PERCENTILES:
+            se = theirs[f"p{p}_se"].to_numpy()
+            for col in (f"p{p}", f"p{p}_se"):
+                assert np.all(np.abs(mine[col] - theirs[col]).to_numpy() <= 0.1 * se), col
     # each side's means
     assert summary_ref.baseline is not None
     assert full.baseline is not None
@@ -204,18 +253,26 @@ def test_summary_keeps_the_first_draws_in_full(
 def test_summary_says_what_it_did_not_keep(summary_ref: ec.Result) -> None:
     def kept(what: str) -> str:
         return re.escape(
-            f"did not keep {what}: simulate(..., detail='summary') keeps "
-            "per-draw totals by perspective"
+            f"did not keep {what}: simulate(..., detail='summary') keeps mean amounts and the "
+            "distribution of the impact's net totals by perspective (quantile sketches of the "
+            "window and first-five-year totals), no draw's totals. Use summary() or quantile() "
+            "for the distribution, mean_total(), table() or by_provision() for means, "
+            ".first_draws for its first"
         )
 
     with pytest.raises(ValueError, match=kept("every draw's ledger lines")):
         summary_ref.ledger()
     with pytest.raises(ValueError, match=kept("every draw's ledger lines")):
         summary_ref.cube("real")
-    with pytest.raises(ValueError, match=kept("per-draw totals by provision")):
+    for years in (None, 5, [2018]):
+        with pytest.raises(ValueError, match=kept("per-draw totals")):
+            summary_ref.total("federal", years=years)
+    with pytest.raises(ValueError, match=kept("per-draw totals")):
         summary_ref.total("federal", provision="hiring")
-    with pytest.raises(ValueError, match=kept("per-draw totals of each side (only the impact's)")):
-        summary_ref.policy.total("federal")
+    with pytest.raises(ValueError, match=kept("the distribution of each side (only the impact's)")):
+        summary_ref.policy.quantile(0.5, "federal")
+    with pytest.raises(ValueError, match=kept("the distribution of each side (only the impact's)")):
+        summary_ref.baseline.summary()  # type: ignore[union-attr]
     with pytest.raises(
         ValueError,
         match=re.escape(f"first {FIRST_DRAWS:,} draws")
@@ -223,12 +280,11 @@ def test_summary_says_what_it_did_not_keep(summary_ref: ec.Result) -> None:
         else re.escape(f"first {DRAWS:,} draws"),
     ):
         summary_ref.ledger()
-    msg = (
-        "'years' must be the whole window or its first 5 fiscal years for a result that "
-        "kept per-draw totals only (simulate(..., detail='summary')): [2018]"
-    )
-    with pytest.raises(ValueError, match=re.escape(msg)):
-        summary_ref.total("federal", years=[2018])
+    # totals the sketches do not cover come from the first draws
+    first = summary_ref.first_draws
+    assert first is not None
+    assert summary_ref.quantile(0.5, "federal", years=[2018, 2019]) == first.quantile(
+        0.5, "federal", years=[2018, 2019])
     with pytest.raises(ValueError, match="'perspective' must be one of"):
         summary_ref.total("local")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'provision' must be one of"):
@@ -240,8 +296,12 @@ def test_auto_detail_falls_back_to_summary(eo: ec.Scenario) -> None:
     assert small.detail == "summary"
     assert small.reduced is not None
     assert small.reduced.totals is not None
-    # 3 payers x 3 bases x 2 spans, float32
-    assert small.reduced.totals.nbytes == 600 * 3 * 3 * 2 * 4
+    # 4 perspectives x 3 bases x 2 spans channels, whatever the draws
+    assert small.reduced.totals.sketch.channels == 4 * 3 * 2
+    more = ec.simulate(eo, draws=6000, seed=1, max_bytes=10_000)
+    assert more.reduced is not None
+    assert more.reduced.totals is not None
+    assert more.reduced.totals.nbytes == small.reduced.totals.nbytes < 32 * 2**20
     assert ec.simulate(eo, draws=600, seed=1).detail == "lines"
 
 
@@ -496,3 +556,33 @@ def test_a_worker_killed_mid_run_is_survived(eo: ec.Scenario, client: Any, clust
     assert "error" not in out, out.get("error")
     assert_same(ref, out["res"])
     assert victim not in client.scheduler_info()["workers"]  # it really died
+
+
+def test_views_by_fiscal_year_read_the_first_draws(
+    eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a reduction-only result did not sketch (fiscal years, other spans) comes from
+    its first draws; the means stay exact over every draw."""
+    from enforcecost import model
+
+    monkeypatch.setattr(model, "FIRST_DRAWS", 700)
+    red = ec.simulate(eo, draws=2000, seed=SEED, detail="summary", block_size=300)
+    full = ec.simulate(eo, draws=2000, seed=SEED, detail="payers")
+    assert red.first_draws is not None
+    assert red.first_draws.draws == 700
+    q = [0.05, 0.5, 0.95]
+    head = full.annual("federal", "real")[:700]
+    np.testing.assert_array_equal(red.quantile(q, "federal", "real", by="year"),
+                                  np.quantile(head, q, axis=0))
+    np.testing.assert_array_equal(red.quantile(q, "federal", "real", years=[2019]),
+                                  np.quantile(head[:, 2], q))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        mine = red.summary("real", by="year").sort_index().xs(("federal", "all"))
+        first = full.summary("real", by="year").sort_index().xs(("federal", "all"))
+    np.testing.assert_allclose(mine["mean"], full.annual("federal", "real").mean(axis=0),
+                               rtol=1e-12)  # exact, over all 2,000 draws
+    np.testing.assert_allclose(mine["sd"], head.std(axis=0, ddof=1), rtol=1e-12)
+    np.testing.assert_allclose(mine["p95"], np.quantile(head, 0.95, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(mine["mean_se"], mine["sd"] / np.sqrt(2000), rtol=1e-12)
+    assert not np.allclose(mine["p95"], first["p95"])  # not the 2,000 draws' percentiles

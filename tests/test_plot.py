@@ -686,6 +686,6 @@ def test_reduction_only_result() -> None:
     assert start_bar.patches[0].get_height() == pytest.approx(
         res.baseline.by_provision().to_numpy().sum() / 1e9)
     assert end_bar.patches[0].get_height() == pytest.approx(
-        float(np.mean(res.total())) / 1e9 + start_bar.patches[0].get_height())
+        res.mean_total() / 1e9 + start_bar.patches[0].get_height())
     for chart in (plot.fan, plot.stacked, plot.distribution, plot.pipeline):
         assert isinstance(chart(res), Axes)

@@ -143,3 +143,21 @@ def test_report_command_writes_a_comparison(tmp_path: Path) -> None:
                  "--quiet"]) == 0
     assert not (out2 / "small" / "report.pdf").exists()
     assert (out2 / "small" / "table_federal_nominal.csv").is_file()
+
+
+def test_a_reduction_only_result_reports_from_its_distributions(tmp_path: Path) -> None:
+    """``detail='summary'`` keeps no draw's totals: the headline and the charts use the
+    exact means, the quantile sketches and their buckets."""
+    res = ec.simulate(ec.load_scenario("eo13768"), draws=DRAWS, seed=SEED, detail="summary")
+    files = write_report(res, tmp_path, sampler="sobol", seed=SEED, command="test",
+                         drivers=False)
+    assert {"distribution_federal.png", "fan_federal.png", "report.md"} <= set(files)
+    md = files["report.md"].read_text()
+    p5, p95 = res.quantile([0.05, 0.95], "federal")
+    assert (f"mean ${res.mean_total('federal') / 1e9:,.1f} billion, 90% range "
+            f"${p5 / 1e9:,.1f} billion to ${p95 / 1e9:,.1f} billion") in md
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        row = res.summary().loc[("federal", "all")]
+    assert row["p5"] == p5
+    assert row["mean"] == res.mean_total("federal")

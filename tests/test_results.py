@@ -178,6 +178,53 @@ def test_summary_of_a_monte_carlo_run_matches_its_totals(mc: ec.Result) -> None:
         assert row["p5"] <= row["p50"] <= row["p95"]
 
 
+def test_summary_by_year_and_quantiles_match_the_draws(res: ec.Result, mc: ec.Result) -> None:
+    """``summary(by='year')`` and ``quantile()`` describe each fiscal year's draws."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        by_year = mc.summary("pv", by="year")
+        window = mc.summary("pv")
+    assert by_year.index.names == ["perspective", "provision", "fiscal_year"]
+    assert by_year.columns.equals(window.columns)
+    assert set(by_year.index.droplevel(2)) == set(window.index)  # same perspective/provision
+    fy = mc.fiscal_years
+    annual = mc.annual("government", "pv")
+    for y, year in enumerate(fy):
+        row = by_year.loc[("government", "all", int(year))]
+        assert row["mean"] == pytest.approx(annual[:, y].mean(), rel=1e-12, abs=1e-3)
+        assert row["sd"] == pytest.approx(annual[:, y].std(ddof=1), rel=1e-9, abs=1e-3)
+        assert row["p90"] == pytest.approx(np.quantile(annual[:, y], 0.9), rel=1e-12, abs=1e-3)
+    # provision rows add up, per year, to the perspective's mean
+    fed = by_year.xs("federal", level="perspective")
+    provisions = fed.drop(index="all", level="provision")["mean"].groupby("fiscal_year").sum()
+    np.testing.assert_allclose(provisions, fed.loc["all", "mean"], rtol=1e-9)
+    # some years only
+    with pytest.warns(PrecisionWarning, match=r"too few .* for federal FY20\d\d \(se "):
+        some = mc.summary("pv", years=[int(fy[2]), int(fy[4])], by="year")
+    assert sorted(set(some.index.get_level_values("fiscal_year"))) == [fy[2], fy[4]]
+    # quantile(): numpy's quantiles of total() and annual()
+    q = [0.05, 0.5, 0.95]
+    np.testing.assert_array_equal(mc.quantile(q, "federal", "real", years=5),
+                                  np.quantile(mc.total("federal", "real", years=5), q))
+    assert mc.quantile(0.5, "federal") == np.quantile(mc.total("federal"), 0.5)
+    np.testing.assert_array_equal(mc.quantile(q, "economy", "pv", by="year"),
+                                  np.quantile(mc.annual("economy", "pv"), q, axis=0))
+    assert mc.quantile(0.5, by="year").shape == (fy.size,)
+    # a deterministic run: every quantile is its total
+    assert res.quantile(0.05, "government") == pytest.approx(res.total("government"))
+    np.testing.assert_allclose(res.quantile([0.1, 0.9], by="year"),
+                               np.vstack([res.annual()[0]] * 2), rtol=1e-12)
+    values, counts = mc.buckets("federal")
+    assert counts.sum() == mc.draws
+    np.testing.assert_array_equal(values, np.unique(mc.total("federal")))
+    with pytest.raises(ValueError, match=r"'by' must be one of window, year: 'years'"):
+        mc.summary(by="years")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'by' must be one of window, year: 'decade'"):
+        mc.quantile(0.5, by="decade")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'q' must be a probability or a sequence of them"):
+        mc.quantile(95)
+
+
 # -- policy, baseline, impact ----------------------------------------------------------------
 def test_impact_policy_and_baseline_agree(res: ec.Result) -> None:
     assert res.has_baseline

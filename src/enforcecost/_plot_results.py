@@ -95,21 +95,23 @@ def fan(
         what = f"{_what(result, perspective)} by fiscal year"
         if result.has_baseline:
             what += " (policy \u2212 baseline)"
-    annual = [r.annual(perspective, basis) for _, r, _, _ in series]
-    scale = st.money_scale(np.concatenate([a.ravel() for a in annual]))
+    # percentiles by year, shape (5, years): p5, p10, p50, p90, p95 (all five equal for a
+    # deterministic result), and the draws they come from
+    levels = [q for lo, hi, _ in _BANDS for q in (lo, hi)] + [50]
+    bands = [_year_percentiles(r, perspective, basis, levels) for _, r, _, _ in series]
+    scale = st.money_scale(np.concatenate([b.ravel() for b, _ in bands]))
     f = scale.factor
     crosses_zero = False
-    for (label, _, color, marker), a in zip(series, annual, strict=True):
-        a = a / f
+    for (label, _, color, marker), (band, _) in zip(series, bands, strict=True):
+        a = band / f
         if not result.deterministic:
-            for lo, hi, alpha in _BANDS:
-                band = np.percentile(a, [lo, hi], axis=0)
-                ax.fill_between(years, band[0], band[1], color=color, alpha=alpha,
+            for j, (lo, hi, alpha) in enumerate(_BANDS):
+                ax.fill_between(years, a[2 * j], a[2 * j + 1], color=color, alpha=alpha,
                                 linewidth=0, label=f"{label}: {lo}th\u2013{hi}th percentile")
-            mid = np.percentile(a, 50, axis=0)
+            mid = a[-1]
             name = f"{label}: median"
         else:
-            mid = a[0]
+            mid = a[-1]
             name = label
         opts: dict[str, Any] = {"color": color, "marker": marker, "markersize": 4,
                                 "linewidth": 1.8, "label": name}
@@ -127,10 +129,27 @@ def fan(
     note = ""
     if not result.deterministic:
         note = "Bands are percentiles across draws in each year"
-        used = annual[0].shape[0]
+        used = bands[0][1]
         note += (f", from the first {used:,} of the {result.draws:,} draws (a reduction-only "
                  "run keeps those in full)." if used < result.draws else ".")
     return st.finish(ax, made, footnote, st.source_line(ctx, note))
+
+
+def _year_percentiles(
+    result: Result, perspective: Perspective, basis: Basis, levels: Sequence[float]
+) -> tuple[FloatArray, int]:
+    """Percentiles of each fiscal year's net cost, shape ``(levels, years)``, and the draws used.
+
+    A reduction-only result (which keeps no draw's amounts by year) reads its
+    first draws kept in full.
+    """
+    red = result.reduced
+    if red is not None:
+        a = result.annual(perspective, basis)
+        return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
+    q = np.asarray(levels, dtype=np.float64) / 100.0
+    out = result.quantile(q.tolist(), perspective, basis, by="year")
+    return np.asarray(out, dtype=np.float64), result.draws
 
 
 # -- 3. stacked -------------------------------------------------------------------------
@@ -364,23 +383,31 @@ def distribution(
             "'result' must be a Monte Carlo result (enforcecost.simulate): a deterministic "
             "run has no distribution"
         )
-    x = np.asarray(result.total(perspective, basis, years=years), dtype=np.float64)
+    # the draws' totals, or for a reduction-only result its sketch's buckets (every draw,
+    # each at its bucket's value: within 0.05% of its distance from the central value)
+    x, weights = _draws(result, perspective, basis, years)
     ax, made = st.axes_for(ax, (8.0, 4.8))
-    pct = np.percentile(x, [5, 50, 95])
+    pct = np.atleast_1d(result.quantile([0.05, 0.5, 0.95], perspective, basis, years))
     scale = st.money_scale(np.concatenate([x, pct]))
     f = scale.factor
     xs = x / f
-    bins = np.histogram_bin_edges(xs, bins="auto")
-    if bins.size > 61:
+    if weights is None:
+        bins = np.histogram_bin_edges(xs, bins="auto")
+        if bins.size > 61:
+            bins = np.histogram_bin_edges(xs, bins=60)
+    else:
         bins = np.histogram_bin_edges(xs, bins=60)
+    draws = result.draws
     opts: dict[str, Any] = {"bins": bins, "color": st.COLORS["sky"], "edgecolor": "white",
-                            "linewidth": 0.5, "label": f"Draws ({x.size:,})"}
+                            "linewidth": 0.5, "label": f"Draws ({draws:,})"}
     opts.update(kwargs)
-    ax.hist(xs, **opts)
+    ax.hist(xs, weights=weights, **opts)
     ax.set_ylabel("Draws per bin", fontsize=st.FONT["label"])
     cdf_ax = ax.twinx()
-    srt = np.sort(xs)
-    prob = np.arange(1, srt.size + 1) / srt.size
+    order = np.argsort(xs, kind="stable")
+    srt = xs[order]
+    counts = np.ones(srt.size) if weights is None else weights[order]
+    prob = np.cumsum(counts) / draws
     cdf_ax.step(srt, prob, where="post", color=st.COLORS["blue"], linewidth=1.6,
                 label="Cumulative probability (right axis)")
     cdf_ax.set_ylim(0.0, 1.04)
@@ -421,8 +448,23 @@ def distribution(
     span = _window(result) if years is None else _years_words(result, years)
     what = f"{_what(result, perspective)} {span}: distribution over draws"
     st.set_title(ax, title, st.title_text(ctx, what))
-    mean = f"Mean {st.fmt_money(float(x.mean()))}."
+    mean = f"Mean {st.fmt_money(result.mean_total(perspective, basis, years))}."
     return st.finish(ax, made, footnote, st.source_line(ctx, mean))
+
+
+def _draws(
+    result: Result, perspective: Perspective, basis: Basis, years: int | Sequence[int] | None
+) -> tuple[FloatArray, FloatArray | None]:
+    """Values of the draws' totals and their weights (None: one draw each).
+
+    A reduction-only result kept no draw's totals: its sketch's buckets of every
+    draw stand for them (the bucket's value, weighted by its count).
+    """
+    if result.reduced is None:
+        x = np.asarray(result.total(perspective, basis, years=years), dtype=np.float64)
+        return x, None
+    values, counts = result.buckets(perspective, basis, years)
+    return values, counts.astype(np.float64)
 
 
 def _years_words(result: Result, years: int | Sequence[int]) -> str:
@@ -496,9 +538,8 @@ def compare(
     ax, made = st.axes_for(ax, (8.0, max(3.0, 1.6 + 0.55 * n)))
     stats: list[tuple[float, float, float, bool]] = []
     for r in results:
-        x = np.atleast_1d(np.asarray(r.total(perspective, basis), dtype=np.float64))
-        lo, hi = np.percentile(x, [5, 95])
-        stats.append((float(x.mean()), float(lo), float(hi), r.deterministic))
+        lo, hi = np.atleast_1d(r.quantile([0.05, 0.95], perspective, basis))
+        stats.append((r.mean_total(perspective, basis), float(lo), float(hi), r.deterministic))
     scale = st.money_scale([v for s in stats for v in s[:3]])
     f = scale.factor
     y = np.arange(n)[::-1]

@@ -36,13 +36,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._sketch import QuantileSketch
 from .money import Window, cpi_u, discount_factors
 from .parallel import BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
+    _PAYERS,
     ALL_ITEMS,
     ALL_PROVISIONS,
+    PERSPECTIVES,
     Means,
     Reduced,
     Result,
@@ -307,8 +310,8 @@ def evaluate(scenario: Scenario) -> Result:
 #: Ledger detail a Monte Carlo result keeps per draw, finest first: every line;
 #: lines summed by (provision, payer, kind); lines summed by (payer, kind).
 DETAILS: tuple[Detail, ...] = ("lines", "provisions", "payers")
-#: The reduction-only mode: per-draw totals by perspective, exact means (see
-#: :class:`~enforcecost.results.Reduced`).
+#: The reduction-only mode: exact means, distributions of the totals by perspective
+#: (quantile sketches), no per-draw values (see :class:`~enforcecost.results.Reduced`).
 SUMMARY: Detail = "summary"
 #: Draws a reduction-only result keeps in full (payer detail), for per-draw views.
 FIRST_DRAWS = 1 << 14
@@ -443,9 +446,10 @@ class Plan:
     kept : tuple of DataFrame
         Labels of each side's kept rows.
     payers, spans, reference
-        ``summary``: payers and first-N-years spans of the per-draw totals and
-        their central values, shape ``(payers, 3, spans)``
-        (:class:`~enforcecost.results.Totals`).
+        ``summary``: payers with ledger lines, first-N-years spans of the
+        window totals, and the central-value total of each channel of the
+        kept distributions, shape ``(channels,)`` (the layout of
+        :class:`~enforcecost.results.Totals`).
     first : int
         ``summary``: draws kept in full.
     cross_price : bool
@@ -478,6 +482,16 @@ class Plan:
     def window(self) -> Window:
         return Window(self.scenario.start_year, self.scenario.years)
 
+    @property
+    def perspectives(self) -> tuple[str, ...]:
+        """``summary``: the perspectives whose totals are kept (those with ledger lines)."""
+        return tuple(p for p in PERSPECTIVES if set(_PAYERS[p]) & set(self.payers))
+
+    @property
+    def channels(self) -> int:
+        """``summary``: channels of the kept distributions."""
+        return Totals.size(len(self.perspectives), len(self.spans))
+
 
 @dataclass
 class BlockOutput:
@@ -496,8 +510,12 @@ class BlockOutput:
         ``summary``: each side's sums of amounts per line and year, real and
         nominal, shape ``(2, lines, years)``; with ``cross_price`` the
         baseline's has a third row, nominal at the policy's price level.
-    deviation : ndarray of float32 or None
-        ``summary``: per-draw totals minus the reference, ``(payers, 3, spans, n)``.
+    moments : FixedSums or None
+        ``summary``: exact sums over the block's draws of the parts of each
+        channel's distance ``d`` from the reference and of ``d**2``, shape
+        ``(5, channels)`` (see :func:`_moment_sums`).
+    sketch : QuantileSketch or None
+        ``summary``: the block's distances ``d``, one sketch channel per channel.
     """
 
     start: int
@@ -506,7 +524,8 @@ class BlockOutput:
     kept: list[np.ndarray]
     price: list[np.ndarray]
     means: list[FixedSums]
-    deviation: np.ndarray | None = None
+    moments: FixedSums | None = None
+    sketch: QuantileSketch | None = None
 
 
 def _book_sides(
@@ -529,33 +548,75 @@ def _book_sides(
     return out
 
 
+#: Exact sums of the distances d and of d**2 (``summary``), whatever their scale: with
+#: d = k * 2**20 + b, k = round(d / 2**20), |b| <= 2**19 (both exact), the fixed-point
+#: sums of k, b, k**2, k*b and b**2 (times these factors, in units of 2**-10) stay
+#: in the fixed-point range, and their int64 sums over a chunk of 8,192 draws do not
+#: overflow, for |d| up to 2**42 dollars ($4.4 trillion; k, b and k**2 are summed
+#: exactly, k*b and b**2 to 2**-7 and 2**10, so that each d**2 is rounded by at most
+#: 2**13 dollars squared); Sum d = 2**20 Sum k + Sum b and Sum d**2 = 2**40 Sum k**2
+#: + 2**21 Sum k b + Sum b**2. One scale for d**2 would not do: it is exact up to
+#: 2**(51 + s) only at a resolution of 2**(10 + s), and eo13768's economy window
+#: totals reach $500 billion from a spread of $37 billion.
+_SPLIT_MOMENTS = 2.0**20
+_MOMENT_FACTORS = np.array([2.0**-10, 1.0, 2.0**-10, 2.0**-3, 2.0**-20])[:, None]
+
+
+def _moment_sums(d: np.ndarray) -> FixedSums:
+    """Exact sums over draws of the parts of ``d`` and ``d**2``, shape ``(5, channels)``.
+
+    ``d``: distances, shape ``(draws, channels)``, C-contiguous; overwritten (see
+    :data:`_MOMENT_FACTORS`).
+    """
+    k = np.rint(d / _SPLIT_MOMENTS)
+    b = d - k * _SPLIT_MOMENTS  # exact: the low bits of d
+    scratch = np.empty_like(d)
+    f = _MOMENT_FACTORS[:, 0].tolist()
+    parts = [FixedSums.of(k, f[0], out=scratch), FixedSums.of(b, f[1], out=scratch),
+             FixedSums.of(np.multiply(k, k, out=d), f[2], out=scratch),
+             FixedSums.of(np.multiply(k, b, out=d), f[3], out=scratch),
+             FixedSums.of(np.multiply(b, b, out=d), f[4], out=scratch)]
+    return FixedSums.stack(parts)
+
+
+def _moments(sums: FixedSums, n: int) -> np.ndarray:
+    """Mean ``d`` and mean ``d**2`` over ``n`` draws, shape ``(2, channels)``."""
+    k, b, kk, kb, bb = sums.mean(n) / _MOMENT_FACTORS
+    return np.stack([_SPLIT_MOMENTS * k + b,
+                     _SPLIT_MOMENTS**2 * kk + 2.0 * _SPLIT_MOMENTS * kb + bb])
+
+
 def _totals(
     plan: Plan, books: Sequence[tuple[list[Line], FloatArray, Flows]], n: int
 ) -> np.ndarray:
-    """Net impact totals per draw, shape ``(payers, 3, spans, n)`` (bases nominal, real, pv).
+    """Net impact totals per draw, one column per channel of the kept distributions.
 
-    Sums run in a fixed order (lines in booking order, years one by one), so
-    each draw's totals do not depend on the other draws of its block.
+    Shape ``(n, channels)``, in the layout of :class:`~enforcecost.results.Totals`:
+    per perspective, basis (nominal, real, pv) and span the window totals.
+    Sums run in a fixed order (lines in booking order, payers in perspective
+    order, years one by one), so each draw's totals do not depend on the
+    other draws of its block.
     """
     years = plan.window.years
     net = {p: np.zeros((n, years)) for p in plan.payers}
     for side, (lines, _, _) in enumerate(books):
-        sign = 1.0 if side == 0 else -1.0
+        combine = np.add if side == 0 else np.subtract  # policy - baseline, in place
         for line in lines:
             if line.payer in net:
-                net[line.payer] += sign * np.broadcast_to(line.amount, (n, years))
+                combine(net[line.payer], line.amount, out=net[line.payer])
     price = books[0][1]
     pv = discount_factors(plan.window, plan.scenario.discount_rate)
-    out = np.empty((len(plan.payers), 3, len(plan.spans), n))
-    for p, payer in enumerate(plan.payers):
-        real = net[payer]
+    perspectives = plan.perspectives
+    spans = plan.spans
+    out = np.empty((n, plan.channels))
+    for p, perspective in enumerate(perspectives):
+        payers = [net[q] for q in _PAYERS[perspective] if q in net]
+        real = payers[0] if len(payers) == 1 else payers[0] + payers[1]
         for b, factor in enumerate((price, None, pv[None, :])):
             amounts = real if factor is None else real * factor
-            running = np.zeros(n)
-            for y in range(years):
-                running += amounts[:, y]
-                if y + 1 in plan.spans:
-                    out[p, b, plan.spans.index(y + 1)] = running
+            running = np.cumsum(amounts, axis=1)  # year by year, in order
+            for k, span in enumerate(spans):
+                out[:, (p * 3 + b) * len(spans) + k] = running[:, span - 1]
     return out
 
 
@@ -599,7 +660,8 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
                                 years)) for i in sides] if summary else [],
     )
     if summary:
-        out.deviation = np.empty((len(plan.payers), 3, len(plan.spans), n), dtype=np.float32)
+        out.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
+        out.sketch = Totals.empty_sketch(plan.channels)
     for a in range(0, n, MODEL_DRAWS):
         b = min(a + MODEL_DRAWS, n)
         _run_rows(plan, out, a, b, u[a:b], m)
@@ -619,32 +681,54 @@ def _run_rows(
     books = _book_sides(plan, u, n)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
     pol_price = books[0][1]
+    # Line by line: each (draws, years) array stays in cache through its sums
+    # (one stacked array of every line is several times slower).
+    scratch = np.empty((n, years))
     for i, (lines, price, flows) in enumerate(books):
-        # One fixed-point sum per quantity over (draws, rows, years) stacks:
-        # a few large array operations instead of a few per line.
-        stack = np.empty((n, len(fields(Flows)), years))
-        for j, f in enumerate(fields(Flows)):
-            stack[:, j] = getattr(flows, f.name)
-        out.flows[i] += FixedSums.of(stack)
+        out.flows[i] += FixedSums.stack([
+            FixedSums.of(np.broadcast_to(getattr(flows, f.name), (n, years)), out=scratch)
+            for f in fields(Flows)
+        ])
         kept = out.kept[i][:, keep]
-        if kept.shape[1]:
-            for line, row in zip(lines, plan.rows[i], strict=True):
-                kept[row] += np.broadcast_to(line.amount, (n, years))[: kept.shape[1]]
+        factors: list[float | np.ndarray] = [1.0, price]
+        if i == 1 and plan.cross_price:
+            factors.append(pol_price)
+        sums: list[list[FixedSums]] = [[] for _ in factors]  # (bases, lines)
+        for line, row in zip(lines, plan.rows[i], strict=True):
+            amount = np.broadcast_to(line.amount, (n, years))
+            if kept.shape[1]:
+                kept[row] += amount[: kept.shape[1]]
+            if out.means:
+                for sum_, factor in zip(sums, factors, strict=True):
+                    sum_.append(_line_sums(line.amount, factor, n, years, scratch))
         out.price[i][keep] = price[: kept.shape[1]]
         if out.means:  # (bases, lines, years)
-            amounts = np.empty((n, len(lines), years))
-            for j, line in enumerate(lines):
-                amounts[:, j] = line.amount
-            scratch = np.empty_like(amounts)
-            factors = [1.0, price[:, None, :]]
-            if i == 1 and plan.cross_price:
-                factors.append(pol_price[:, None, :])
-            out.means[i] += FixedSums.stack(
-                [FixedSums.of(amounts, factor, out=scratch) for factor in factors]
-            )
-    if out.deviation is not None:
+            out.means[i] += FixedSums.stack([FixedSums.stack(s) for s in sums])
+    if out.sketch is not None:
         assert plan.reference is not None
-        out.deviation[..., a:b] = _totals(plan, books, n) - plan.reference[..., None]
+        assert out.moments is not None
+        dist = _totals(plan, books, n)  # (n, channels): each draw's distance from the reference
+        dist -= plan.reference
+        out.sketch.add(dist.T)
+        out.moments += _moment_sums(dist)  # overwrites dist
+
+
+def _line_sums(
+    amount: np.ndarray, factor: float | np.ndarray, n: int, years: int, scratch: np.ndarray
+) -> FixedSums:
+    """``FixedSums.of(amount * factor)`` over ``(n, years)``, skipping work the shapes allow.
+
+    A line of zeros sums to zeros; a real amount that is the same every year
+    (shape ``(n, 1)``) is summed once and repeated: the same rounded values,
+    hence the same integer sums, as year by year.
+    """
+    a = np.asarray(amount)
+    if not a.any():
+        return FixedSums.zeros((years,))
+    if isinstance(factor, float) and a.shape == (n, 1):
+        once = FixedSums.of(a, factor)
+        return FixedSums(*(np.repeat(x, years) for x in (once.hi, once.lo, once.extra)))
+    return FixedSums.of(np.broadcast_to(a, (n, years)), factor, out=scratch)
 
 
 def _choose_detail(
@@ -707,7 +791,7 @@ def plan_simulation(
     central = Plan(scenario, names, 1, seed, sampler, SUMMARY, lines, plan.rows, plan.kept,
                    payers=payers, spans=spans)
     central_books = [(b[0], np.broadcast_to(b[1], (1, window.years)), b[2]) for b in books]
-    reference = _totals(central, central_books, 1)[..., 0]
+    reference = _totals(central, central_books, 1)[0]
     return Plan(
         scenario=scenario, names=names, draws=draws, seed=seed, sampler=sampler,
         detail=SUMMARY, lines=lines, rows=plan.rows, kept=plan.kept, payers=payers,
@@ -727,14 +811,15 @@ class _Assembly:
         self.kept = [np.zeros((len(k), m, years)) for k in plan.kept]
         self.price = [np.empty((m, years)) for _ in plan.sides]
         self.means: list[FixedSums] = []
-        self.deviation: np.ndarray | None = None
+        self.moments: FixedSums | None = None
+        self.sketch: QuantileSketch | None = None
         if plan.detail == SUMMARY:
             self.means = [
                 FixedSums.zeros((3 if i == 1 and plan.cross_price else 2, len(lines), years))
                 for i, lines in enumerate(plan.lines)
             ]
-            self.deviation = np.empty(
-                (len(plan.payers), 3, len(plan.spans), plan.draws), dtype=np.float32)
+            self.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
+            self.sketch = Totals.empty_sketch(plan.channels)
         self.done = 0
 
     def add(self, out: BlockOutput) -> None:
@@ -747,9 +832,12 @@ class _Assembly:
             self.price[i][out.start : out.start + m] = out.price[i]
             if self.means:
                 self.means[i] += out.means[i]
-        if self.deviation is not None:
-            assert out.deviation is not None
-            self.deviation[..., out.start : out.stop] = out.deviation
+        if self.sketch is not None:  # exact sums and counts: any order gives the same
+            assert self.moments is not None
+            assert out.sketch is not None
+            assert out.moments is not None
+            self.moments += out.moments
+            self.sketch.merge(out.sketch)
         self.done = out.stop
 
     def result(self) -> Result:
@@ -794,10 +882,15 @@ class _Assembly:
             nominal = (align(pol.means.nominal, pol.lines, lines)
                        - align(base_nominal, base.lines, lines))
         assert plan.reference is not None
-        assert self.deviation is not None
+        assert self.moments is not None
+        assert self.sketch is not None
+        totals = Totals(
+            perspectives=plan.perspectives, spans=plan.spans,
+            reference=plan.reference, moments=_moments(self.moments, n),
+            sketch=self.sketch, draws=n,
+        )
         reduced = Reduced(
-            draws=n, lines=lines, mean_real=real, mean_nominal=nominal,
-            totals=Totals(plan.payers, plan.spans, plan.reference, self.deviation),
+            draws=n, lines=lines, mean_real=real, mean_nominal=nominal, totals=totals,
             first_draws=_result(plan.scenario, first[0], first[1] if len(first) > 1 else None,
                                 False, plan.names),
         )
@@ -844,10 +937,13 @@ def simulate(
         What is kept of each draw: every ledger line; lines summed by
         provision, payer and kind; or by payer and kind only (``8 * rows *
         years`` bytes per draw and side); or, for studies too large for any
-        of those, ``summary``: only each draw's net totals by perspective and
-        basis for the window and its first five years (72 bytes per draw for
-        ten years), exact means of every line and year, and the first
-        :data:`FIRST_DRAWS` draws in full (see
+        of those, ``summary``: no per-draw values, only reductions whose size
+        does not grow with the draws: exact means of every line and year,
+        the distribution of the net totals by perspective and basis for the
+        window and its first five years (exact means and standard
+        deviations; percentiles from mergeable quantile sketches, about 5 MB,
+        see :class:`~enforcecost.results.Totals`), and the first
+        :data:`FIRST_DRAWS` draws in full, which views by fiscal year read (see
         :class:`~enforcecost.results.Reduced`). ``auto`` keeps the finest
         per-draw detail whose cube fits in ``max_bytes``, else ``summary``.
     max_bytes : int
@@ -867,8 +963,10 @@ def simulate(
     Returns
     -------
     Result
-        ``total()`` returns arrays of shape ``(draws,)``. ``pipeline()`` gives
-        the means over draws.
+        ``total()`` returns arrays of shape ``(draws,)``, except for a
+        reduction-only result (``detail='summary'``), which keeps no draw's
+        totals: read its distribution with ``summary()`` and ``quantile()``.
+        ``pipeline()`` gives the means over draws.
 
     Notes
     -----

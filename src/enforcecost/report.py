@@ -143,15 +143,15 @@ def _headline(res: Result) -> list[str]:
     for perspective in ("federal", "state_local", "government", "economy"):
         if perspective not in perspectives_with_lines(res):
             continue
-        total = res.total(perspective, "nominal")
         if res.deterministic:
+            total = res.total(perspective, "nominal")
             lines.append(f"{_LABELS[perspective]}: {_money(float(total))} ({span}, nominal, "
                          "central values)")
-        else:
-            t = np.asarray(total)
-            p5, p50, p95 = np.percentile(t, [5, 50, 95])
+        else:  # also a reduction-only result: its exact mean and sketched percentiles
+            p5, p50, p95 = np.asarray(res.quantile([0.05, 0.5, 0.95], perspective, "nominal"))
+            mean = res.mean_total(perspective, "nominal")
             lines.append(
-                f"{_LABELS[perspective]}: mean {_money(float(t.mean()))}, 90% range "
+                f"{_LABELS[perspective]}: mean {_money(mean)}, 90% range "
                 f"{_money(float(p5))} to {_money(float(p95))} (median {_money(float(p50))}; "
                 f"{span}, nominal)"
             )
@@ -388,10 +388,10 @@ def write_comparison(results: Sequence[tuple[str, Result]], folder: Path) -> dic
     for ident, res in results:
         row: dict[str, Any] = {"scenario": ident, "name": res.scenario.name}
         for perspective in ("federal", "state_local", "government", "economy"):
-            t = np.asarray(res.total(perspective, "nominal"), dtype=np.float64)
-            row[f"{perspective}_mean_millions"] = float(t.mean()) / 1e6
-            row[f"{perspective}_p5_millions"] = float(np.percentile(t, 5)) / 1e6
-            row[f"{perspective}_p95_millions"] = float(np.percentile(t, 95)) / 1e6
+            p5, p95 = np.atleast_1d(res.quantile([0.05, 0.95], perspective, "nominal"))
+            row[f"{perspective}_mean_millions"] = res.mean_total(perspective, "nominal") / 1e6
+            row[f"{perspective}_p5_millions"] = float(p5) / 1e6
+            row[f"{perspective}_p95_millions"] = float(p95) / 1e6
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("scenario")
     frame.to_csv(folder / "comparison.csv")

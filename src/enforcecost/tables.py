@@ -723,10 +723,6 @@ def result_frames(
     return frames
 
 
-def _mean(x: float | np.ndarray) -> float:
-    return float(np.mean(x))
-
-
 def summary_frame(
     results: Iterable[tuple[str, Result]], bases: Sequence[Basis] = BASES
 ) -> pd.DataFrame:
@@ -764,12 +760,12 @@ def summary_frame(
             }
             for basis in bases:
                 five = (
-                    _mean(res.total(perspective, basis, years=5)) / _MILLION
+                    res.mean_total(perspective, basis, years=5) / _MILLION
                     if fy.size >= 5
                     else math.nan
                 )
                 row[f"{basis}_5yr_millions"] = five
-                row[f"{basis}_window_millions"] = _mean(res.total(perspective, basis)) / _MILLION
+                row[f"{basis}_window_millions"] = res.mean_total(perspective, basis) / _MILLION
             rows.append(row)
     return pd.DataFrame(rows)
 
