@@ -442,22 +442,39 @@ def test_impact_is_policy_minus_baseline_line_by_line(basis: str) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="results.Result converts the impact to nominal dollars with the policy's price "
-    "path only; a baseline projecting other inflation gets policy - baseline wrong past "
-    "the CPI data (fix in results.py: convert each side with its own run.price)",
-)
 def test_nominal_impact_when_the_baseline_projects_other_inflation() -> None:
     base = ec.Scenario(name="base", parameters={"inflation_projection": 0.04})
     policy = ec.Scenario(name="policy", parameters={"inflation_projection": 0.015},
                          baseline=base)
     res = ec.evaluate(policy)
     assert res.fiscal_years[-1] > max(_cpi())  # some years are projected
+    # the nominal impact is each side's then-year dollars, each at its own price level
     assert res.total("federal", basis="nominal") == pytest.approx(
         res.policy.total("federal", basis="nominal")
         - res.baseline.total("federal", basis="nominal"),
         rel=1e-12,
+    )
+    assert res.total("federal", basis="nominal") != pytest.approx(  # not the policy's prices
+        float((res.cube("real").sum(axis=2) * res.policy_run.price).sum()), rel=1e-6
+    )
+    np.testing.assert_allclose(res.cube("nominal"),
+                               res.policy.cube("nominal") - res.baseline.cube("nominal"),
+                               rtol=1e-12, atol=1e-3)
+    # a Monte Carlo result agrees, with per-draw detail and as a reduction-only one
+    mc = ec.simulate(policy, draws=512, seed=3, detail="lines")
+    np.testing.assert_allclose(
+        mc.total("federal", "nominal"),
+        mc.policy.total("federal", "nominal") - mc.baseline.total("federal", "nominal"),
+        rtol=1e-12, atol=1e-3,
+    )
+    red = ec.simulate(policy, draws=512, seed=3, detail="summary")
+    assert red.mean_total("federal", "nominal") == pytest.approx(
+        float(np.mean(mc.total("federal", "nominal"))), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        red.quantile([0.05, 0.5, 0.95], "federal", "nominal"),
+        np.quantile(mc.total("federal", "nominal"), [0.05, 0.5, 0.95]),
+        rtol=2e-3,
     )
 
 

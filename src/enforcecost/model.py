@@ -454,8 +454,8 @@ class Plan:
         ``summary``: draws kept in full.
     cross_price : bool
         The baseline's price level can differ from the policy's (different
-        ``inflation_projection``), so the impact's nominal means need the
-        baseline's amounts at the policy's prices.
+        ``inflation_projection``): the nominal impact is then each side's
+        amounts at its own price level, policy minus baseline.
     """
 
     scenario: Scenario
@@ -508,8 +508,7 @@ class BlockOutput:
         ``plan.first`` (possibly none).
     means : list of FixedSums
         ``summary``: each side's sums of amounts per line and year, real and
-        nominal, shape ``(2, lines, years)``; with ``cross_price`` the
-        baseline's has a third row, nominal at the policy's price level.
+        nominal (at the side's own price level), shape ``(2, lines, years)``.
     moments : FixedSums or None
         ``summary``: exact sums over the block's draws of the parts of each
         channel's distance ``d`` from the reference and of ``d**2``, shape
@@ -599,11 +598,16 @@ def _totals(
     """
     years = plan.window.years
     net = {p: np.zeros((n, years)) for p in plan.payers}
-    for side, (lines, _, _) in enumerate(books):
+    # with different price levels, nominal = policy at its prices - baseline at its own
+    nominal = {p: np.zeros((n, years)) for p in plan.payers} if plan.cross_price else None
+    for side, (lines, side_price, _) in enumerate(books):
         combine = np.add if side == 0 else np.subtract  # policy - baseline, in place
         for line in lines:
             if line.payer in net:
                 combine(net[line.payer], line.amount, out=net[line.payer])
+                if nominal is not None:
+                    combine(nominal[line.payer], line.amount * side_price,
+                            out=nominal[line.payer])
     price = books[0][1]
     pv = discount_factors(plan.window, plan.scenario.discount_rate)
     perspectives = plan.perspectives
@@ -613,7 +617,11 @@ def _totals(
         payers = [net[q] for q in _PAYERS[perspective] if q in net]
         real = payers[0] if len(payers) == 1 else payers[0] + payers[1]
         for b, factor in enumerate((price, None, pv[None, :])):
-            amounts = real if factor is None else real * factor
+            if b == 0 and nominal is not None:
+                sides = [nominal[q] for q in _PAYERS[perspective] if q in nominal]
+                amounts = sides[0] if len(sides) == 1 else sides[0] + sides[1]
+            else:
+                amounts = real if factor is None else real * factor
             running = np.cumsum(amounts, axis=1)  # year by year, in order
             for k, span in enumerate(spans):
                 out[:, (p * 3 + b) * len(spans) + k] = running[:, span - 1]
@@ -656,8 +664,8 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
         flows=[FixedSums.zeros((nf, years)) for _ in sides],
         kept=[np.zeros((len(plan.kept[i]), m, years)) for i in sides],
         price=[np.empty((m, years)) for _ in sides],
-        means=[FixedSums.zeros((3 if i == 1 and plan.cross_price else 2, len(plan.lines[i]),
-                                years)) for i in sides] if summary else [],
+        means=[FixedSums.zeros((2, len(plan.lines[i]), years)) for i in sides]
+        if summary else [],
     )
     if summary:
         out.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
@@ -680,7 +688,6 @@ def _run_rows(
     years = plan.window.years
     books = _book_sides(plan, u, n)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
-    pol_price = books[0][1]
     # Line by line: each (draws, years) array stays in cache through its sums
     # (one stacked array of every line is several times slower).
     scratch = np.empty((n, years))
@@ -691,8 +698,6 @@ def _run_rows(
         ])
         kept = out.kept[i][:, keep]
         factors: list[float | np.ndarray] = [1.0, price]
-        if i == 1 and plan.cross_price:
-            factors.append(pol_price)
         sums: list[list[FixedSums]] = [[] for _ in factors]  # (bases, lines)
         for line, row in zip(lines, plan.rows[i], strict=True):
             amount = np.broadcast_to(line.amount, (n, years))
@@ -789,7 +794,7 @@ def plan_simulation(
         != sides[1].settings()["inflation_projection"]
     )
     central = Plan(scenario, names, 1, seed, sampler, SUMMARY, lines, plan.rows, plan.kept,
-                   payers=payers, spans=spans)
+                   payers=payers, spans=spans, cross_price=cross)
     central_books = [(b[0], np.broadcast_to(b[1], (1, window.years)), b[2]) for b in books]
     reference = _totals(central, central_books, 1)[0]
     return Plan(
@@ -815,7 +820,7 @@ class _Assembly:
         self.sketch: QuantileSketch | None = None
         if plan.detail == SUMMARY:
             self.means = [
-                FixedSums.zeros((3 if i == 1 and plan.cross_price else 2, len(lines), years))
+                FixedSums.zeros((2, len(lines), years))
                 for i, lines in enumerate(plan.lines)
             ]
             self.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
@@ -876,7 +881,7 @@ class _Assembly:
             base = runs[1]
             assert base.means is not None
             lines = union_lines(pol.lines, base.lines)
-            base_nominal = means[1][2] if plan.cross_price else base.means.nominal
+            base_nominal = base.means.nominal  # each side at its own price level
             real = align(pol.means.real, pol.lines, lines) - align(base.means.real,
                                                                    base.lines, lines)
             nominal = (align(pol.means.nominal, pol.lines, lines)

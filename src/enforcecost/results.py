@@ -466,9 +466,31 @@ class Result:
             ``dollar_year`` dollars; ``pv``: real, discounted to the first year.
         """
         _check_basis(basis)
-        _, real = self._lines_and_real()
+        lines, real = self._lines_and_real()
+        if basis == "nominal" and self._cross_price:
+            return np.moveaxis(self._sides_nominal(lines, np.ones(len(lines), bool)), 0, -1)
         factor = self._factor(basis)
         return np.moveaxis(real * factor[None], 0, -1)
+
+    @property
+    def _cross_price(self) -> bool:
+        """Policy and baseline project different price levels (``inflation_projection``):
+        the nominal impact is then each side's nominal amounts, each at its own prices."""
+        base = self.baseline_run
+        return base is not None and not np.array_equal(self.policy_run.price, base.price)
+
+    def _sides_nominal(self, lines: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+        """Nominal impact of the masked lines, ``(lines, draws, years)``: policy amounts at
+        the policy's price level minus baseline amounts at the baseline's."""
+        base = self.baseline_run
+        assert base is not None
+        pol = self.policy_run
+        out = np.zeros((len(lines), *pol.price.shape))
+        for run, combine in ((pol, np.add), (base, np.subtract)):
+            for row, amounts in zip(_positions(run.lines, lines), run.amounts, strict=True):
+                if mask[row]:
+                    combine(out[row], amounts * run.price, out=out[row])
+        return out
 
     def mean_cube(self, basis: Basis = "nominal") -> np.ndarray:
         """Mean amounts over draws, shape ``(years, lines)``, in ``basis`` dollars.
@@ -493,8 +515,10 @@ class Result:
 
     def _net(self, mask: np.ndarray, basis: str) -> np.ndarray:
         """Net amount of the masked lines per draw and year, shape (draws, years)."""
+        lines, real = self._lines_and_real()
+        if basis == "nominal" and self._cross_price:
+            return np.asarray(self._sides_nominal(lines, mask).sum(axis=0))
         factor = self._factor(basis)
-        _, real = self._lines_and_real()
         net = np.zeros(real.shape[1:])
         for i in np.flatnonzero(mask):  # line by line, as a sum over lines: no copy of them
             net += real[i]
