@@ -14,9 +14,11 @@ shared with :mod:`enforcecost._morris`.
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
@@ -27,15 +29,20 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
+from .sampling import _sobol_seek
+
 __all__ = ["ConfidenceInterval", "SobolResult", "SupportsPPF", "sobol_indices"]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 Func = Callable[[FloatArray], npt.ArrayLike]
 Seed = int | np.integer[Any] | np.random.SeedSequence | None
 
 _BITS = 30  # scipy's default resolution: nets of up to 2**30 points
 _HALF_CELL = 2.0 ** -(_BITS + 1)  # points sit at the centre of their 2**-30 cell
 _MAX_SOBOL_DIM = 21201  # scipy.stats.qmc.Sobol supports up to this many dimensions
+_PPF_VALUES = 2**16  # probabilities per ppf call on design rows (cache-sized)
+_TILE = 2**12  # rows of an A_B block reduced at a time (a power of 2; see _Reductions)
 
 
 class SupportsPPF(Protocol):
@@ -155,15 +162,15 @@ def _ppf(dist: SupportsPPF, u: FloatArray, i: int) -> FloatArray:
     return x
 
 
-def _evaluate(
+def _evaluations(
     func: Func, design: Callable[[int, int], FloatArray], n_rows: int, batch: int | None
-) -> tuple[FloatArray, bool]:
+) -> Iterator[tuple[int, FloatArray, bool]]:
     """Evaluate ``func`` on rows ``[0, n_rows)`` of ``design``, ``batch`` rows per call.
 
-    Returns the outputs as an ``(n_rows, k)`` array and whether ``func`` returned 1-D.
+    Yields, call by call in row order, the call's first row, its outputs as an
+    ``(m, k)`` array and whether ``func`` returned 1-D.
     """
     step = n_rows if batch is None else batch
-    outputs: list[FloatArray] = []
     shape: tuple[int, ...] | None = None
     for start in range(0, n_rows, step):
         stop = min(start + step, n_rows)
@@ -190,9 +197,22 @@ def _evaluate(
             raise ValueError(
                 f"'func' must return finite values: non-finite output at x = {x[row].tolist()!r}"
             )
-        outputs.append(y.reshape(m, -1))
-    assert shape is not None  # n_rows >= 1
-    return np.concatenate(outputs, axis=0), shape == ()
+        yield start, y.reshape(m, -1), shape == ()
+
+
+def _evaluate(
+    func: Func, design: Callable[[int, int], FloatArray], n_rows: int, batch: int | None
+) -> tuple[FloatArray, bool]:
+    """Evaluate ``func`` on rows ``[0, n_rows)`` of ``design``, ``batch`` rows per call.
+
+    Returns the outputs as an ``(n_rows, k)`` array and whether ``func`` returned 1-D.
+    """
+    outputs: list[FloatArray] = []
+    one_d = False
+    for _, y, is_1d in _evaluations(func, design, n_rows, batch):
+        outputs.append(y)
+        one_d = is_1d
+    return np.concatenate(outputs, axis=0), one_d
 
 
 def _frame(
@@ -377,6 +397,226 @@ def _check_design_size(n: object, replicates: object) -> tuple[int, int, int]:
     return n_, r, m
 
 
+def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint cover of half-open intervals (touching ones merged)."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(intervals):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _fresh_copy(engine: Any) -> Any:
+    """A copy of a new Sobol' engine, as cheap as its arrays (drawing uses no generator)."""
+    out = copy.copy(engine)
+    for key, value in vars(engine).items():
+        if isinstance(value, np.ndarray):
+            setattr(out, key, value.copy())
+    return out
+
+
+class _SaltelliDesign:
+    """Rows of the Saltelli design, generated on demand: ``design(start, stop)``.
+
+    Row ``b * n + j`` is base row ``j`` (row ``j % m`` of replicate ``j // m``'s
+    scrambled Sobol' sequence) of block ``b``: ``A``, ``B``, then ``A_B`` per entry
+    of ``swaps``. A call generates only the base rows its blocks need (one
+    interval, or the tail and head of consecutive blocks), each replicate's
+    engine reached directly at its first row (:func:`enforcecost.sampling._sobol_seek`,
+    bit for bit as drawing from the start), and maps only those through the
+    quantile functions. The previous call's base rows are kept for reuse, so
+    memory is bounded by the rows of a call (at most ``n`` base rows).
+    """
+
+    def __init__(
+        self,
+        dists: list[SupportsPPF],
+        seeds: np.random.SeedSequence,
+        n: int,
+        replicates: int,
+        swaps: list[tuple[int, ...] | None],
+    ) -> None:
+        self.dists = dists
+        self.d = len(dists)
+        self.n = n
+        self.m = n // replicates
+        self.swaps = swaps
+        shared: dict[int, list[int]] = {}
+        for i, dist in enumerate(dists):
+            shared.setdefault(id(dist), []).append(i)
+        self._shared = list(shared.values())  # inputs by distribution object
+        self._fresh = [
+            qmc.Sobol(2 * self.d, scramble=True, bits=_BITS, rng=np.random.default_rng(child))
+            for child in seeds.spawn(replicates)
+        ]
+        self._engines: list[Any] = [None] * replicates
+        self._next = [0] * replicates  # the row each engine draws next
+        # the previous call's base rows: (lo, hi, quantiles, which columns are computed)
+        self._cache: list[tuple[int, int, FloatArray, BoolArray]] = []
+
+    def _uniform(self, lo: int, hi: int) -> FloatArray:
+        """Base rows ``[lo, hi)`` of the unit design (``2d`` columns), replicate by replicate."""
+        m = self.m
+        out = np.empty((hi - lo, 2 * self.d))
+        for r in range(lo // m, (hi - 1) // m + 1):
+            a, b = max(lo - r * m, 0), min(hi - r * m, m)
+            engine = self._engines[r]
+            if engine is None or self._next[r] != a:
+                engine = _fresh_copy(self._fresh[r])
+                _sobol_seek(engine, a)
+                self._engines[r] = engine
+            with warnings.catch_warnings():
+                # pieces of a 2**k-point net need not be powers of 2 themselves
+                warnings.filterwarnings(
+                    "ignore", message="The balance properties", category=UserWarning
+                )
+                out[r * m + a - lo : r * m + b - lo] = engine.random(b - a) + _HALF_CELL
+            self._next[r] = b
+        return out
+
+    def _needed(self, block: int) -> BoolArray:
+        """Columns of ``[A | B]`` that rows of ``block`` take."""
+        d, cols = self.d, self.swaps[block]
+        need = np.zeros(2 * d, dtype=bool)
+        if cols is None:
+            need[d:] = True
+        else:
+            need[:d] = True
+            need[[d + i for i in cols]] = True
+        return need
+
+    def _fill(self, lo: int, x: FloatArray, done: BoolArray, need: BoolArray) -> None:
+        """Compute the columns ``need`` of base rows ``lo, lo + 1, ...`` missing from ``x``.
+
+        Inputs sharing one distribution object get one ``ppf`` call per slice of
+        at most ``_PPF_VALUES`` probabilities (quantile functions act elementwise,
+        so the values are those of one call per input on the whole design).
+        """
+        missing = need & ~done
+        if not missing.any():
+            return
+        d = self.d
+        u = self._uniform(lo, lo + len(x))
+        for members in self._shared:
+            cols = [c for i in members for c in (i, d + i) if missing[c]]
+            if not cols:
+                continue
+            i = members[0]
+            step = max(1, _PPF_VALUES // len(cols))
+            for a in range(0, len(x), step):
+                rows = slice(a, a + step)
+                try:
+                    x[rows, cols] = _ppf(self.dists[i], u[rows][:, cols], i)
+                except ValueError:
+                    for j in members:  # name the input whose quantiles fail
+                        sides = [c for c in (j, d + j) if missing[c]]
+                        if sides:
+                            _ppf(self.dists[j], u[rows][:, sides], j)
+                    raise
+        done |= missing
+
+    def __call__(self, start: int, stop: int) -> FloatArray:
+        n, d = self.n, self.d
+        segments = [
+            (block, max(start - block * n, 0), min(stop - block * n, n))
+            for block in range(start // n, (stop - 1) // n + 1)
+        ]
+        cache: list[tuple[int, int, FloatArray, BoolArray]] = []
+        for lo, hi in _union([(lo, hi) for _, lo, hi in segments]):
+            hit = next((c for c in self._cache if c[0] <= lo and hi <= c[1]), None)
+            if hit is None:
+                hit = (lo, hi, np.empty((hi - lo, 2 * d)), np.zeros(2 * d, dtype=bool))
+            need = np.zeros(2 * d, dtype=bool)
+            for block, a, b in segments:
+                if lo <= a and b <= hi:
+                    need |= self._needed(block)
+            self._fill(hit[0], hit[2], hit[3], need)
+            cache.append(hit)
+        self._cache = cache
+        out = np.empty((stop - start, d))
+        pos = 0
+        for block, lo, hi in segments:
+            a, _, x, _ = next(c for c in cache if c[0] <= lo and hi <= c[1])
+            base = x[lo - a : hi - a]
+            rows = slice(pos, pos + hi - lo)
+            cols = self.swaps[block]
+            out[rows] = base[:, d:] if cols is None else base[:, :d]
+            if cols:
+                out[rows, list(cols)] = base[:, [d + i for i in cols]]
+            pos += hi - lo
+        return out
+
+
+class _Reductions:
+    """What the estimators need of the outputs, reduced as rows arrive in design order.
+
+    Keeps ``f(A)`` and ``f(B)`` (``k x 2 x n``, centred by their pooled mean once
+    both are complete) and, for each later block ``q`` (``A_B^(i)`` or
+    ``A_B^(g)``), per-replicate sums ``first[q, r] = sum f_B (f_x - f_A)`` and
+    ``total[q, r] = sum (f_A - f_x)^2``. A block's rows are reduced in fixed tiles
+    of ``min(_TILE, m)`` rows (aligned on multiples of the tile, so within one
+    replicate): each complete tile is summed by numpy and its sums are added in
+    row order, so the sums depend only on ``n``, ``R`` and the outputs, never on
+    how rows were batched. At most one tile of outputs is buffered.
+    """
+
+    def __init__(self, n: int, replicates: int, blocks: int) -> None:
+        self.n, self.R, self.m = n, replicates, n // replicates
+        self.tile = min(_TILE, self.m)
+        self.blocks = blocks
+        self.k = 0
+        self.fab = np.empty((0, 2, n))
+        self.first = np.empty((blocks - 2, replicates, 0))
+        self.total = np.empty((blocks - 2, replicates, 0))
+        self.buf = np.empty((0, self.tile))
+        self.mu: FloatArray | None = None
+
+    def add(self, start: int, y: FloatArray) -> None:
+        """Reduce outputs ``y`` (``(rows, k)``) of design rows ``start, start + 1, ...``."""
+        if self.k == 0:
+            self.k = k = y.shape[1]
+            self.fab = np.empty((k, 2, self.n))
+            self.first = np.zeros((self.blocks - 2, self.R, k))
+            self.total = np.zeros((self.blocks - 2, self.R, k))
+            self.buf = np.empty((k, self.tile))
+        n, tile, rows, pos = self.n, self.tile, len(y), 0
+        while pos < rows:
+            block, j = divmod(start + pos, n)
+            if block < 2:
+                take = min(n - j, rows - pos)
+                self.fab[:, block, j : j + take] = y[pos : pos + take].T
+            else:
+                if self.mu is None:
+                    self._centre()
+                t0 = j - j % tile
+                take = min(t0 + tile - j, rows - pos)
+                self.buf[:, j - t0 : j - t0 + take] = y[pos : pos + take].T
+                if j + take == t0 + tile:
+                    self._reduce_tile(block - 2, t0)
+            pos += take
+
+    def _centre(self) -> None:
+        self.mu = self.fab.reshape(self.k, 2 * self.n).mean(axis=1)  # (k,)
+        self.fab -= self.mu[:, None, None]
+
+    def _reduce_tile(self, q: int, t0: int) -> None:
+        assert self.mu is not None
+        span = slice(t0, t0 + self.tile)
+        diff = (self.buf - self.mu[:, None]) - self.fab[:, 0, span]  # f_x - f_A, (k, tile)
+        r = t0 // self.m
+        self.first[q, r] += np.sum(self.fab[:, 1, span] * diff, axis=1)
+        self.total[q, r] += np.sum(diff * diff, axis=1)
+
+    def estimates(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Mean ``(k,)``, replicate variances ``(R, k)`` and numerators ``(q, R, k)``."""
+        assert self.mu is not None  # every design has A_B blocks
+        f = self.fab.reshape(self.k, 2, self.R, self.m)
+        var_r = 0.5 * (np.mean(f[:, 0] ** 2, axis=-1) + np.mean(f[:, 1] ** 2, axis=-1))
+        return self.mu, var_r.T, self.first / self.m, 0.5 * (self.total / self.m)
+
+
 def sobol_indices(
     func: Func,
     dists: Sequence[SupportsPPF],
@@ -423,7 +663,7 @@ def sobol_indices(
         ``y0, ..., y{k-1}``).
     batch : int, optional
         Rows per call to ``func``, to bound memory (default: all rows in one call).
-        Results do not depend on it.
+        Results are identical, bit for bit, for every ``batch``.
 
     Returns
     -------
@@ -457,7 +697,23 @@ def sobol_indices(
     :math:`i` from :math:`B`, and :math:`A_B^{(g)}` is :math:`A` with all the
     columns of group :math:`g` from :math:`B` (a group of one input reuses
     :math:`A_B^{(i)}`). All rows go to ``func`` in one call, or ``batch`` rows
-    at a time.
+    at a time, in the order :math:`A, B, A_B^{(1)}, \dots, A_B^{(d)}`, then
+    the groups' :math:`A_B^{(g)}`.
+
+    **Memory.** The design is never held whole: each call's rows are generated
+    when asked for, each replicate's Sobol' engine reached directly at the
+    first row needed (the same points, bit for bit), and only those rows and
+    the columns their blocks take are mapped through the ``ppf`` (the previous
+    call's base rows are reused when a call needs no others). Outputs are
+    reduced as they arrive: :math:`f(A)` and :math:`f(B)` are kept
+    (:math:`2nk` numbers) and each :math:`A_B` block adds into per-replicate
+    sums of the numerators below, one fixed tile of ``min(4096, m)`` rows at a
+    time (tile sums added in row order), so memory is
+    :math:`O(nk + (d + G') R k)` plus one ``batch`` of rows, and results are
+    identical, bit for bit, for every ``batch``. The price is that base rows
+    are generated and mapped once per block rather than once (about
+    :math:`d + 1` ``ppf`` values per model run), unless ``batch`` is None or a
+    multiple of ``n``.
 
     **Estimators.** With outputs centred by the pooled mean :math:`\hat\mu` of
     :math:`f(A)` and :math:`f(B)` over all replicates (Sobol' and Levitan 1999;
@@ -575,7 +831,7 @@ def sobol_indices(
     _check_func(func)
     dist_list = _check_dists(dists)
     d = len(dist_list)
-    n_, R, m = _check_design_size(n, replicates)
+    n_, R, _ = _check_design_size(n, replicates)
     conf = _check_confidence(confidence)
     names_ = _check_names(names, d)
     group_index = _check_groups(groups, names_)
@@ -587,17 +843,6 @@ def sobol_indices(
             f"(a Sobol' sequence in 2d dimensions): {d}"
         )
 
-    # A and B: R independent scramblings of m points each, stacked replicate by replicate.
-    points = np.empty((R, m, 2 * d))
-    for r, child in enumerate(seeds.spawn(R)):
-        engine = qmc.Sobol(2 * d, scramble=True, bits=_BITS, rng=np.random.default_rng(child))
-        points[r] = engine.random(m) + _HALF_CELL
-    u = points.reshape(n_, 2 * d)
-    x = np.empty((n_, 2 * d))
-    for i, dist in enumerate(dist_list):
-        x[:, [i, d + i]] = _ppf(dist, u[:, [i, d + i]], i)
-    A, B = x[:, :d], x[:, d:]
-
     # Blocks of n rows: A, B, A_B^(i) for each input, A_B^(g) for each group of >= 2.
     swaps: list[tuple[int, ...] | None] = [(), None, *((i,) for i in range(d))]
     group_block: dict[str, int] = {}
@@ -608,33 +853,23 @@ def sobol_indices(
             group_block[label] = len(swaps)
             swaps.append(members)
 
-    def design(start: int, stop: int) -> FloatArray:
-        out = np.empty((stop - start, d))
-        pos = 0
-        for block in range(start // n_, (stop - 1) // n_ + 1):
-            lo, hi = max(start - block * n_, 0), min(stop - block * n_, n_)
-            rows = slice(pos, pos + hi - lo)
-            cols = swaps[block]
-            out[rows] = B[lo:hi] if cols is None else A[lo:hi]
-            if cols:
-                out[rows, list(cols)] = B[lo:hi, list(cols)]
-            pos += hi - lo
-        return out
-
+    # A and B: R independent scramblings of m points each, stacked replicate by replicate,
+    # generated a call's rows at a time; the outputs are reduced as they arrive.
     n_rows = n_ * len(swaps)
-    y, one_d = _evaluate(func, design, n_rows, batch_)
-    k = y.shape[1]
+    design = _SaltelliDesign(dist_list, seeds, n_, R, swaps)
+    sums = _Reductions(n_, R, len(swaps))
+    one_d = False
+    for start, y, is_1d in _evaluations(func, design, n_rows, batch_):
+        sums.add(start, y)
+        one_d = is_1d
+    k = sums.k
     if one_d and output_names is not None:
         raise ValueError(
             f"'output_names' must be None when 'func' returns a 1-D array: {output_names!r}"
         )
     out_names = None if one_d else _check_names(output_names, k, "output_names")
 
-    blocks = y.reshape(len(swaps), R, m, k)
-    mu = blocks[:2].mean(axis=(0, 1, 2))  # (k,)
-    blocks = blocks - mu
-    f_a, f_b = blocks[0], blocks[1]  # (R, m, k)
-    var_r = 0.5 * (np.mean(f_a**2, axis=1) + np.mean(f_b**2, axis=1))  # (R, k)
+    mu, var_r, n1_all, nt_all = sums.estimates()  # (k,), (R, k), (q, R, k), (q, R, k)
     var = var_r.mean(axis=0)  # (k,)
     t = float(stats.t.ppf(0.5 + conf / 2.0, R - 1))
 
@@ -647,14 +882,8 @@ def sobol_indices(
         pooled[var == 0.0] = np.nan  # (k, q): outputs of zero variance
         return pooled, reps, ConfidenceInterval(pooled - half, pooled + half)
 
-    def numerators(f_x: FloatArray) -> tuple[FloatArray, FloatArray]:
-        first = np.mean(f_b * (f_x - f_a), axis=2)  # (q, R, k)
-        total = 0.5 * np.mean((f_a - f_x) ** 2, axis=2)
-        return first, total
-
-    n1, nt = numerators(blocks[2 : 2 + d])
-    s1, s1_reps, s1_ci = estimate(n1)
-    st, st_reps, st_ci = estimate(nt)
+    s1, s1_reps, s1_ci = estimate(n1_all[:d])
+    st, st_reps, st_ci = estimate(nt_all[:d])
 
     def shaped(a: FloatArray, axis: int = 0) -> FloatArray:
         return _frozen(np.take(a, 0, axis=axis) if one_d else a)
@@ -664,10 +893,9 @@ def sobol_indices(
 
     group_kwargs: dict[str, Any] = {}
     if group_index:
-        g_blocks = [group_block[label] for label in group_index]
-        g1, gt = numerators(blocks[g_blocks])
-        sg1, _, sg1_ci = estimate(g1)
-        sgt, _, sgt_ci = estimate(gt)
+        g_rows = [group_block[label] - 2 for label in group_index]
+        sg1, _, sg1_ci = estimate(n1_all[g_rows])
+        sgt, _, sgt_ci = estimate(nt_all[g_rows])
         group_kwargs = {
             "group_names": tuple(group_index),
             "group_members": MappingProxyType(

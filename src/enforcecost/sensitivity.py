@@ -16,9 +16,12 @@ EMA Workbench or SciPy can drive the model too.
 ``block_size`` rows that run in parallel, each block a pure task
 ``(scenario, inputs, output, rows) -> outputs``, and the outputs come back in
 row order. Each run's output depends only on its own row, so the indices are
-identical to an in-process study's. The design and the outputs (one number
-per run) stay on the client, where the estimators run: a study's memory there
-is ``8 * runs`` bytes for the outputs plus one batch of rows.
+identical to an in-process study's. The estimators run on the client. A
+Sobol' study there generates one batch of design rows at a time and reduces
+the outputs as they arrive: its memory is ``16 * n`` bytes for the outputs of
+``A`` and ``B`` (one number per base point) plus the per-replicate sums and
+one batch of rows, whatever the number of runs. A Morris study still holds
+its whole design and one output per run.
 """
 
 from __future__ import annotations
