@@ -126,6 +126,26 @@ def test_batches_do_not_change_results() -> None:
     whole = morris_indices(ishigami, ISHIGAMI_DISTS, 20, seed=1)
     batched = morris_indices(ishigami, ISHIGAMI_DISTS, 20, seed=1, batch=7)
     pd.testing.assert_frame_equal(whole.to_frame(), batched.to_frame(), check_exact=True)
+    np.testing.assert_array_equal(whole.elementary_effects, batched.elementary_effects)
+
+
+@pytest.mark.parametrize("batch", [1, 3, 4, 5, 9, 81])
+def test_design_rows_are_made_per_batch(batch: int) -> None:
+    """Each call gets at most ``batch`` rows (the design is made on demand, never whole),
+    and the rows, in order, are those of a single call (trajectories of d + 1 = 4 rows,
+    cut anywhere)."""
+    calls: list[FloatArray] = []
+
+    def record(x: FloatArray) -> FloatArray:
+        calls.append(x.copy())
+        return ishigami(x)
+
+    morris_indices(record, ISHIGAMI_DISTS, 20, seed=2)
+    (whole,) = calls
+    calls.clear()
+    morris_indices(record, ISHIGAMI_DISTS, 20, seed=2, batch=batch)
+    assert max(len(c) for c in calls) <= batch
+    np.testing.assert_array_equal(np.concatenate(calls), whole)
 
 
 def test_bootstrap_interval() -> None:

@@ -258,13 +258,19 @@ def morris_indices(
     up = rng.integers(0, 2, size=(r, d)).astype(bool)
     order = rng.permuted(np.tile(np.arange(d), (r, 1)), axis=1)  # input moved at each step
     step_of = np.argsort(order, axis=1)  # step at which each input moves
-    moved = np.arange(d + 1)[None, :, None] > step_of[:, None, :]
     start = base + half * ~up
-    level = start[:, None, :] + np.where(up, half, -half)[:, None, :] * moved
-    x = grid[np.arange(d), level]  # (r, d + 1, d)
+    shift = np.where(up, half, -half)
 
-    flat = x.reshape(r * (d + 1), d)
-    y, one_d = _evaluate(func, lambda lo, hi: flat[lo:hi], r * (d + 1), batch_)
+    def design(lo: int, hi: int) -> FloatArray:
+        """Rows ``lo..hi`` of the stacked trajectories (r * (d + 1), d), made on demand:
+        the whole design is ``d + 1`` times the size of the elementary effects."""
+        first, last = lo // (d + 1), (hi - 1) // (d + 1) + 1
+        moved = np.arange(d + 1)[None, :, None] > step_of[first:last, None, :]
+        level = start[first:last, None, :] + shift[first:last, None, :] * moved
+        rows = np.asarray(grid[np.arange(d), level], dtype=np.float64).reshape(-1, d)
+        return rows[lo - first * (d + 1) : hi - first * (d + 1)]
+
+    y, one_d = _evaluate(func, design, r * (d + 1), batch_)
     k = y.shape[1]
     if one_d and output_names is not None:
         raise ValueError(
@@ -274,9 +280,10 @@ def morris_indices(
 
     # Effects by step (r, d, k), then by input (r, k, d).
     dy = np.diff(y.reshape(r, d + 1, k), axis=1)
-    rows = np.arange(r)[:, None]
-    steps = np.arange(d)[None, :]
-    dx = x[rows, steps + 1, order] - x[rows, steps, order]  # (r, d), signed
+    # each input moves once, from its start level by +-half: the signed step in its value
+    before = np.take_along_axis(start, order, axis=1)
+    after = before + np.take_along_axis(shift, order, axis=1)
+    dx = grid[order, after] - grid[order, before]  # (r, d), by step
     by_step = dy * (scale[order] / dx)[:, :, None]
     effects = np.take_along_axis(by_step, step_of[:, :, None], axis=1).transpose(0, 2, 1)
 

@@ -20,8 +20,9 @@ identical to an in-process study's. The estimators run on the client. A
 Sobol' study there generates one batch of design rows at a time and reduces
 the outputs as they arrive: its memory is ``16 * n`` bytes for the outputs of
 ``A`` and ``B`` (one number per base point) plus the per-replicate sums and
-one batch of rows, whatever the number of runs. A Morris study still holds
-its whole design and one output per run.
+one batch of rows, whatever the number of runs. A Morris study makes its
+trajectories' rows per batch too and keeps one output per run (``d + 1`` per
+trajectory, the size of the elementary effects it returns).
 """
 
 from __future__ import annotations
