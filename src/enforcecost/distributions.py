@@ -311,6 +311,9 @@ def _inverse_of(kind: str, args: _Frozen) -> Any:
         kernel = _BetaKernel(beta, alpha) if mirrored else _BetaKernel(alpha, beta)
     else:
         kernel = _GaussianKernel(lo, hi)
+    # Values stay within the specification's bounds: rescaling (and SciPy's exact ppf)
+    # can round an end value one ulp outside them.
+    low, high = a.get("low", -math.inf), a.get("high", math.inf)
     try:
         kernel.arm()
         with warnings.catch_warnings():
@@ -319,14 +322,13 @@ def _inverse_of(kind: str, args: _Frozen) -> Any:
                 kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
             )
     except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
-        return frozen.ppf
+        return lambda q: np.clip(frozen.ppf(q), low, high)
     finally:
         kernel.disarm()
 
     def inverse(q: FloatArray) -> FloatArray:
-        if mirrored:
-            return np.asarray(loc + scale * (1.0 - pinv.ppf(1.0 - q)), dtype=np.float64)
-        return np.asarray(loc + scale * pinv.ppf(q), dtype=np.float64)
+        x = loc + scale * (1.0 - pinv.ppf(1.0 - q)) if mirrored else loc + scale * pinv.ppf(q)
+        return np.asarray(np.clip(x, low, high), dtype=np.float64)
 
     return inverse
 
