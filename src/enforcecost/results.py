@@ -684,7 +684,8 @@ class Result:
             channel = self._window_channel(totals, perspective, basis, ymask)
             if by == "year" or channel is None:  # not sketched: the first draws
                 return self._first().quantile(q, perspective, basis, years, by=by)
-            out = self._sketched_quantile(totals, perspective, [channel], qa)[0]
+            out = (np.zeros(qa.shape) if channel < 0  # no ledger lines: every total is 0
+                   else totals.quantile(np.asarray([channel]), qa)[0])
         else:
             net = self._net(mask, basis)[:, ymask]
             x = net.sum(axis=1) if by == "window" else net
@@ -716,11 +717,11 @@ class Result:
             values, counts = np.unique(x, return_counts=True)
             return values, counts.astype(np.int64)
         totals = self._kept_distributions()
-        if perspective not in totals.perspectives:  # no ledger lines: every total is 0
-            return np.zeros(1), np.asarray([self.draws], dtype=np.int64)
         channel = self._window_channel(totals, perspective, basis, ymask)
         if channel is None:
             return self._first().buckets(perspective, basis, years)
+        if channel < 0:  # no ledger lines: every total is 0
+            return np.zeros(1), np.asarray([self.draws], dtype=np.int64)
         values, counts = totals.sketch.buckets(channel)
         return totals.reference[channel] + values, counts
 
@@ -751,18 +752,6 @@ class Result:
         if perspective not in totals.perspectives:
             return -1
         return totals.window(perspective, basis, span)
-
-    @staticmethod
-    def _sketched_quantile(
-        totals: Totals, perspective: str, channels: Sequence[int], q: np.ndarray,
-    ) -> np.ndarray:
-        """Quantiles of channels, shape ``(len(channels), *q.shape)``.
-
-        A perspective without ledger lines (channel -1) has totals 0.
-        """
-        if perspective not in totals.perspectives:
-            return np.zeros((len(channels), *q.shape))
-        return np.asarray(totals.quantile(np.asarray(channels), q))
 
     def mean_total(
         self,
@@ -933,23 +922,17 @@ class Result:
                     groups[prov] = mask & (lines["provision"] == prov).to_numpy()
             for name, m in groups.items():
                 if totals is None:
-                    net = self._net(m, basis)[:, ymask]
-                    stats = ([_distribution(net.sum(axis=1))] if by == "window" else
-                             [_distribution(np.ascontiguousarray(net[:, j]))
-                              for j in range(net.shape[1])])
+                    stats = _draw_stats(self, m, basis, ymask, by)
                 else:
                     means = self._mean_lines(basis)[m][:, ymask].sum(axis=0)
                     channel = self._window_channel(totals, perspective, basis, ymask)
                     if by == "window":
                         means = means.sum(keepdims=True)
                     if by == "window" and channel is not None:
-                        stats = _sketched(totals, perspective, channel, float(means[0]))
+                        stats = [_sketched(totals, channel, float(means[0]))]
                     else:  # not sketched: the first draws' distribution, the exact means
                         first = self._first()
-                        net = first._net(first._mask(perspective), basis)[:, ymask]
-                        stats = ([_distribution(net.sum(axis=1))] if by == "window" else
-                                 [_distribution(np.ascontiguousarray(net[:, j]))
-                                  for j in range(net.shape[1])])
+                        stats = _draw_stats(first, first._mask(perspective), basis, ymask, by)
                         for row, mean in zip(stats, means, strict=True):
                             row["mean"] = float(mean)
                             row["mean_se"] = row["sd"] / np.sqrt(n)
@@ -1034,25 +1017,32 @@ def _distribution(x: np.ndarray) -> dict[str, float]:
     return row
 
 
-def _sketched(totals: Totals, perspective: str, channel: int,
-              mean: float) -> list[dict[str, float]]:
+def _draw_stats(
+    result: Result, mask: np.ndarray, basis: str, ymask: np.ndarray, by: str
+) -> list[dict[str, float]]:
+    """:func:`_distribution` of a result's per-draw net cost of the masked lines: of the
+    total over the selected years (``by='window'``), or of each selected year."""
+    net = result._net(mask, basis)[:, ymask]
+    if by == "window":
+        return [_distribution(net.sum(axis=1))]
+    return [_distribution(np.ascontiguousarray(net[:, j])) for j in range(net.shape[1])]
+
+
+def _sketched(totals: Totals, channel: int, mean: float) -> dict[str, float]:
     """:func:`_distribution` of a kept distribution (one channel), with its exact mean."""
     n = totals.draws
     q = np.asarray(PERCENTILES, dtype=np.float64) / 100.0
     h = np.sqrt(q * (1.0 - q) / n)
     k = q.size
-    if perspective not in totals.perspectives:  # no ledger lines: every total is 0
-        quantiles, sd = np.zeros(3 * k), 0.0
-    else:
-        quantiles = totals.quantile(np.asarray([channel]), np.concatenate(
-            [q, np.minimum(q + h, 1.0), np.maximum(q - h, 0.0)]))[0]
-        sd = float(totals.sd(np.asarray([channel]))[0])
+    quantiles = totals.quantile(np.asarray([channel]), np.concatenate(
+        [q, np.minimum(q + h, 1.0), np.maximum(q - h, 0.0)]))[0]
+    sd = float(totals.sd(np.asarray([channel]))[0])
     row = {"mean": mean, "sd": sd}
     row.update({f"p{p}": float(v) for p, v in zip(PERCENTILES, quantiles[:k], strict=True)})
     row["mean_se"] = sd / np.sqrt(n)
     se = (quantiles[k : 2 * k] - quantiles[2 * k :]) / 2.0
     row.update({f"p{p}_se": float(v) for p, v in zip(PERCENTILES, se, strict=True)})
-    return [row]
+    return row
 
 
 def union_lines(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
