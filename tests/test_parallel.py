@@ -7,7 +7,6 @@ dashboard) once for the module and compare with in-process runs exactly.
 
 from __future__ import annotations
 
-import itertools
 import os
 import pickle
 import re
@@ -25,7 +24,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import cli
-from enforcecost.model import FIRST_DRAWS, FixedSums
+from enforcecost.model import FIRST_DRAWS
 from enforcecost.parallel import (
     DaskBackend,
     DaskMissingError,
@@ -119,29 +118,11 @@ def test_a_task_runs_the_model_in_chunks_with_the_same_result(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch, summary_ref: ec.Result,
     payers_ref: ec.Result,
 ) -> None:
-    monkeypatch.setattr(ec.model, "MODEL_DRAWS", 700)  # blocks of 5000 in 8 pieces
+    monkeypatch.setattr(ec.model, "MODEL_DRAWS", 800)  # 768 draws a piece: 5000 in 7 pieces
     assert_same(summary_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="summary",
                                          block_size=DRAWS))
     assert_same(payers_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="payers",
                                         block_size=2100))
-
-
-def test_fixed_point_sums_are_exact_and_order_free() -> None:
-    rng = np.random.default_rng(3)
-    x = rng.normal(size=(1000, 4)) * rng.choice([1.0, 1e6, 1e11], size=(1000, 4))
-    whole = FixedSums.of(x)
-    exact = np.rint(x * 1024).astype(object).sum(axis=0)
-    np.testing.assert_array_equal(whole.hi.astype(object) * 2**26 + whole.lo, exact)
-    for cuts in ([0, 1, 2, 999, 1000], [0, 333, 666, 1000], [0, 517, 1000]):
-        parts = FixedSums.zeros((4,))
-        for lo, hi in reversed(list(itertools.pairwise(cuts))):  # any order
-            parts += FixedSums.of(x[lo:hi])
-        np.testing.assert_array_equal(parts.mean(1000), whole.mean(1000))
-    np.testing.assert_allclose(whole.mean(1000), x.mean(axis=0), rtol=1e-12, atol=1e-3)
-    # out of fixed-point range: summed as floats
-    odd = FixedSums.of(np.array([[1e14, np.inf, 1.0], [1e14, 1.0, np.nan]]))
-    np.testing.assert_array_equal(odd.mean(2)[:2], [1e14, np.inf])
-    assert np.isnan(odd.mean(2)[2])
 
 
 def test_a_distribution_pickles_after_use(eo: ec.Scenario) -> None:

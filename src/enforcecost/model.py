@@ -17,19 +17,21 @@ every sum over draws is exact (below), so **a seed gives identical results
 whatever the block size, backend or worker count**.
 
 **Exact sums.** Means over draws (pipeline flows; a reduction-only run's
-amounts per line and year) are sums of fixed-point values: each value is
-rounded to a multiple of ``2**-10`` (under a tenth of a cent) and summed as
-64-bit integers, split in high and low parts so that no sum overflows below
-``2**36`` draws. Integer sums do not depend on the order of addition, hence
-not on the blocks. Values beyond ``2**43`` (8.8 trillion) or not finite are
-summed as floats instead (the only order-dependent case; no shipped
-scenario comes near it).
+amounts per line and year and the moments of its totals) are exact sums of
+per-group float sums over aligned groups of :data:`~enforcecost._sums.GROUP`
+draws (see :mod:`enforcecost._sums`): they do not depend on the blocks, which
+start at multiples of the group size.
+
+**Memory layout.** Every ``(draws, years)`` array of the model is year-major
+in memory (a transposed ``(years, draws)`` array): each year's values are
+contiguous, so sums over draws and the running totals over years read
+memory in order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from typing import Literal
 
@@ -37,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ._sketch import QuantileSketch
+from ._sums import GROUP, FixedSums, group_sums
 from .money import Window, cpi_u, discount_factors
 from .parallel import BackendLike, using_backend
 from .parameters import registry
@@ -138,7 +141,10 @@ def _level(
     """CPI-U level of ``year`` (``'nominal'``: of each fiscal year) per draw, cached."""
     if year not in levels:
         g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
-        levels[year] = cpi_u().level(window.fiscal_years if year == "nominal" else year, g)
+        if year == "nominal":  # (draws, years), year-major (see the module notes)
+            levels[year] = cpi_u().level(window.fiscal_years[:, None], g.T).T
+        else:
+            levels[year] = cpi_u().level(year, g)
     return levels[year]
 
 
@@ -151,7 +157,11 @@ def _book(
     flows = run_pipeline(p, window.years)
     lines: list[Line] = []
     for provision in scenario.provisions:
-        lines.extend(BOOKS[provision](p, flows))
+        for line in BOOKS[provision](p, flows):
+            a = np.asarray(line.amount)
+            if a.ndim == 2 and not a.flags.f_contiguous:  # year-major, as the flows
+                line = replace(line, amount=np.asfortranarray(a))
+            lines.append(line)
     price = (_level(levels, "nominal", values, window)
              / _level(levels, dollar_year, values, window))
     return lines, price, flows
@@ -207,16 +217,18 @@ def _values(
 ) -> dict[str, FloatArray]:
     """Each input's values per draw; ``reuse`` holds another side's (setting, values)."""
     out = {}
+    column = {name: i for i, name in enumerate(names)}
+    partial = np.isnan(u).any(axis=0) if u is not None else None  # columns holding a NaN
     for name, setting in scenario.settings().items():
         if reuse is not None and name in reuse and reuse[name][0] == setting:
             out[name] = reuse[name][1]
             continue
-        if u is not None and setting.dist is not None and name in names:
-            q = u[:, names.index(name)]
-            drawn = ~np.isnan(q)
-            if drawn.all():
+        if u is not None and partial is not None and setting.dist is not None and name in column:
+            q = u[:, column[name]]
+            if not partial[column[name]]:
                 out[name] = setting.dist.ppf(q)
                 continue
+            drawn = ~np.isnan(q)
             value = np.full(draws, setting.value)
             value[drawn] = setting.dist.ppf(q[drawn])
         else:
@@ -324,29 +336,6 @@ _GROUP_KEYS: dict[str, list[str]] = {
 _PAYER_ORDER = ("federal", "state_local", "economy")
 _FIVE_YEARS = 5
 
-# fixed-point sums: value * 2**10 rounded to an integer, summed in int64
-_SCALE = 1024.0
-_LIMIT = 2.0**51  # |value * _SCALE| below this: rounded exactly by adding _MAGIC
-_MAGIC = 1.5 * 2.0**52  # v + _MAGIC has exponent 52: its low bits are round(v)
-_MAGIC_BITS = int(np.array(_MAGIC).view(np.int64))
-_SPLIT = 26
-_LOW = (1 << _SPLIT) - 1
-_ROWS = 64  # rows summed per step of an integer column sum
-
-
-def _column_sums(q: np.ndarray) -> np.ndarray:
-    """Sums over the first axis of an int64 array (exact: any order gives the same)."""
-    n = q.shape[0]
-    rest = q.shape[1:]
-    head = n - n % _ROWS
-    total = q[head:].sum(axis=0)
-    if head:
-        # long inner loops: (n/64, 64 * rest) summed over rows, then the 64 partial rows
-        wide = q[:head].reshape(head // _ROWS, -1).sum(axis=0)
-        total = total + wide.reshape(_ROWS, *rest).sum(axis=0)
-    return np.asarray(total)
-
-
 def _grouping(lines: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, list[int]]:
     """Labels of the kept detail, and the kept row each line is summed into."""
     if detail in ("lines", SUMMARY):
@@ -361,66 +350,6 @@ def _grouping(lines: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, list[int]
         pd.MultiIndex.from_frame(lines[keys])
     )
     return labels, [int(i) for i in pos]
-
-
-@dataclass
-class FixedSums:
-    """Exact sums over draws of fixed-point values (see the module notes).
-
-    The exact total is ``hi * 2**26 + lo`` units of ``2**-10``, plus ``extra``
-    (the float sum of values out of fixed-point range). How a total is split
-    between ``hi`` and ``lo`` depends on the blocks; the total does not, and
-    :meth:`mean` rounds it once.
-    """
-
-    hi: np.ndarray
-    lo: np.ndarray
-    extra: np.ndarray
-
-    @classmethod
-    def of(
-        cls, x: np.ndarray, factor: float | np.ndarray = 1.0, *, out: np.ndarray | None = None
-    ) -> FixedSums:
-        """Sums over the first axis of ``x * factor`` (``factor`` broadcasts against ``x``).
-
-        ``out``: scratch space of the broadcast shape (overwritten).
-        """
-        v = np.multiply(x, np.multiply(factor, _SCALE), out=out)
-        n = v.shape[0]
-        top = max(float(v.max()), -float(v.min())) if v.size else 0.0  # NaN: False below
-        if top < _LIMIT and top * n < 2.0**62:  # exact rounding; the int64 sum cannot overflow
-            v += _MAGIC  # rounds to the nearest integer (ties to even), exactly
-            q = v.view(np.int64)
-            q -= _MAGIC_BITS
-            total = _column_sums(q)
-            return cls(total >> _SPLIT, total & _LOW, np.zeros(v.shape[1:]))
-        value = np.multiply(x, factor)
-        exact = np.abs(v) < _LIMIT
-        extra = np.where(exact, 0.0, value).sum(axis=0)
-        qi = np.where(exact, np.rint(v), 0.0).astype(np.int64)
-        return cls(_column_sums(qi >> _SPLIT), _column_sums(qi & _LOW), extra)
-
-    @classmethod
-    def zeros(cls, shape: tuple[int, ...]) -> FixedSums:
-        return cls(np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(shape))
-
-    def __iadd__(self, other: FixedSums) -> FixedSums:
-        self.hi += other.hi
-        self.lo += other.lo
-        self.extra += other.extra
-        return self
-
-    def mean(self, n: int) -> np.ndarray:
-        """The mean over ``n`` draws: the exact total rounded once, then divided."""
-        # hi * 2**26 and lo are exact floats; their sum is the total, rounded once
-        total = (self.hi.astype(np.float64) * 2.0**_SPLIT + self.lo.astype(np.float64)) / _SCALE
-        return np.asarray((total + self.extra) / n)
-
-    @classmethod
-    def stack(cls, parts: Sequence[FixedSums], axis: int = 0) -> FixedSums:
-        return cls(np.stack([p.hi for p in parts], axis=axis),
-                   np.stack([p.lo for p in parts], axis=axis),
-                   np.stack([p.extra for p in parts], axis=axis))
 
 
 @dataclass(frozen=True, eq=False)
@@ -510,9 +439,8 @@ class BlockOutput:
         ``summary``: each side's sums of amounts per line and year, real and
         nominal (at the side's own price level), shape ``(2, lines, years)``.
     moments : FixedSums or None
-        ``summary``: exact sums over the block's draws of the parts of each
-        channel's distance ``d`` from the reference and of ``d**2``, shape
-        ``(5, channels)`` (see :func:`_moment_sums`).
+        ``summary``: exact sums over the block's draws of each channel's
+        distance ``d`` from the reference and of ``d**2``, shape ``(2, channels)``.
     sketch : QuantileSketch or None
         ``summary``: the block's distances ``d``, one sketch channel per channel.
     """
@@ -547,84 +475,60 @@ def _book_sides(
     return out
 
 
-#: Exact sums of the distances d and of d**2 (``summary``), whatever their scale: with
-#: d = k * 2**20 + b, k = round(d / 2**20), |b| <= 2**19 (both exact), the fixed-point
-#: sums of k, b, k**2, k*b and b**2 (times these factors, in units of 2**-10) stay
-#: in the fixed-point range, and their int64 sums over a chunk of 8,192 draws do not
-#: overflow, for |d| up to 2**42 dollars ($4.4 trillion; k, b and k**2 are summed
-#: exactly, k*b and b**2 to 2**-7 and 2**10, so that each d**2 is rounded by at most
-#: 2**13 dollars squared); Sum d = 2**20 Sum k + Sum b and Sum d**2 = 2**40 Sum k**2
-#: + 2**21 Sum k b + Sum b**2. One scale for d**2 would not do: it is exact up to
-#: 2**(51 + s) only at a resolution of 2**(10 + s), and eo13768's economy window
-#: totals reach $500 billion from a spread of $37 billion.
-_SPLIT_MOMENTS = 2.0**20
-_MOMENT_FACTORS = np.array([2.0**-10, 1.0, 2.0**-10, 2.0**-3, 2.0**-20])[:, None]
-
-
-def _moment_sums(d: np.ndarray) -> FixedSums:
-    """Exact sums over draws of the parts of ``d`` and ``d**2``, shape ``(5, channels)``.
-
-    ``d``: distances, shape ``(draws, channels)``, C-contiguous; overwritten (see
-    :data:`_MOMENT_FACTORS`).
-    """
-    k = np.rint(d / _SPLIT_MOMENTS)
-    b = d - k * _SPLIT_MOMENTS  # exact: the low bits of d
-    scratch = np.empty_like(d)
-    f = _MOMENT_FACTORS[:, 0].tolist()
-    parts = [FixedSums.of(k, f[0], out=scratch), FixedSums.of(b, f[1], out=scratch),
-             FixedSums.of(np.multiply(k, k, out=d), f[2], out=scratch),
-             FixedSums.of(np.multiply(k, b, out=d), f[3], out=scratch),
-             FixedSums.of(np.multiply(b, b, out=d), f[4], out=scratch)]
-    return FixedSums.stack(parts)
-
-
 def _moments(sums: FixedSums, n: int) -> np.ndarray:
     """Mean ``d`` and mean ``d**2`` over ``n`` draws, shape ``(2, channels)``."""
-    k, b, kk, kb, bb = sums.mean(n) / _MOMENT_FACTORS
-    return np.stack([_SPLIT_MOMENTS * k + b,
-                     _SPLIT_MOMENTS**2 * kk + 2.0 * _SPLIT_MOMENTS * kb + bb])
+    return sums.mean(n)
+
+
+def _year_major(n: int, years: int) -> np.ndarray:
+    """An uninitialized ``(n, years)`` array, year-major in memory (see the module notes)."""
+    return np.empty((years, n)).T
 
 
 def _totals(
     plan: Plan, books: Sequence[tuple[list[Line], FloatArray, Flows]], n: int
 ) -> np.ndarray:
-    """Net impact totals per draw, one column per channel of the kept distributions.
+    """Net impact totals per draw, one row per channel of the kept distributions.
 
-    Shape ``(n, channels)``, in the layout of :class:`~enforcecost.results.Totals`:
+    Shape ``(channels, n)``, in the layout of :class:`~enforcecost.results.Totals`:
     per perspective, basis (nominal, real, pv) and span the window totals.
     Sums run in a fixed order (lines in booking order, payers in perspective
     order, years one by one), so each draw's totals do not depend on the
-    other draws of its block.
+    other draws of its block. Computed year-major: ``(years, n)`` arrays.
     """
     years = plan.window.years
-    net = {p: np.zeros((n, years)) for p in plan.payers}
+    net = {p: np.zeros((years, n)) for p in plan.payers}
     # with different price levels, nominal = policy at its prices - baseline at its own
-    nominal = {p: np.zeros((n, years)) for p in plan.payers} if plan.cross_price else None
+    nominal = {p: np.zeros((years, n)) for p in plan.payers} if plan.cross_price else None
     for side, (lines, side_price, _) in enumerate(books):
         combine = np.add if side == 0 else np.subtract  # policy - baseline, in place
         for line in lines:
             if line.payer in net:
-                combine(net[line.payer], line.amount, out=net[line.payer])
+                amount = np.asarray(line.amount).T
+                combine(net[line.payer], amount, out=net[line.payer])
                 if nominal is not None:
-                    combine(nominal[line.payer], line.amount * side_price,
+                    combine(nominal[line.payer], amount * side_price.T,
                             out=nominal[line.payer])
-    price = books[0][1]
-    pv = discount_factors(plan.window, plan.scenario.discount_rate)
-    perspectives = plan.perspectives
+    price = books[0][1].T
+    pv = discount_factors(plan.window, plan.scenario.discount_rate)[:, None]
     spans = plan.spans
-    out = np.empty((n, plan.channels))
-    for p, perspective in enumerate(perspectives):
+    out = np.empty((plan.channels, n))
+    for p, perspective in enumerate(plan.perspectives):
         payers = [net[q] for q in _PAYERS[perspective] if q in net]
         real = payers[0] if len(payers) == 1 else payers[0] + payers[1]
-        for b, factor in enumerate((price, None, pv[None, :])):
+        for b, factor in enumerate((price, None, pv)):
             if b == 0 and nominal is not None:
                 sides = [nominal[q] for q in _PAYERS[perspective] if q in nominal]
                 amounts = sides[0] if len(sides) == 1 else sides[0] + sides[1]
             else:
                 amounts = real if factor is None else real * factor
-            running = np.cumsum(amounts, axis=1)  # year by year, in order
-            for k, span in enumerate(spans):
-                out[:, (p * 3 + b) * len(spans) + k] = running[:, span - 1]
+            row = (p * 3 + b) * len(spans)
+            running = amounts[0].copy()  # year by year, in order: the first t years
+            for t in range(1, spans[-1]):
+                if t in spans:
+                    out[row + spans.index(t)] = running
+                running += amounts[t]
+            out[row + len(spans) - 1] = running  # spans ascend: the last is the longest
     return out
 
 
@@ -643,7 +547,9 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
     plan : Plan
         From :func:`plan_simulation`.
     block : (int, int)
-        ``0 <= start < stop <= plan.draws``.
+        ``0 <= start < stop <= plan.draws``; ``start`` a multiple of
+        :data:`~enforcecost._sums.GROUP`, and ``stop`` too unless it is
+        ``plan.draws`` (sums over draws run over aligned groups).
 
     Returns
     -------
@@ -651,6 +557,11 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
         The block's share of the result (see :func:`simulate`).
     """
     start, stop = block
+    if not 0 <= start < stop <= plan.draws or start % GROUP or (
+        stop % GROUP and stop != plan.draws
+    ):
+        raise ValueError(f"block ({start}, {stop}) of {plan.draws} draws: must start, and end "
+                         f"unless at the last draw, at a multiple of {GROUP}")
     n = stop - start
     years = plan.window.years
     u = design(len(plan.names), plan.draws, sampler=plan.sampler, seed=plan.seed,
@@ -668,10 +579,11 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
         if summary else [],
     )
     if summary:
-        out.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
+        out.moments = FixedSums.zeros((2, plan.channels))
         out.sketch = Totals.empty_sketch(plan.channels)
-    for a in range(0, n, MODEL_DRAWS):
-        b = min(a + MODEL_DRAWS, n)
+    chunk = max(GROUP, MODEL_DRAWS - MODEL_DRAWS % GROUP)  # whole groups
+    for a in range(0, n, chunk):
+        b = min(a + chunk, n)
         _run_rows(plan, out, a, b, u[a:b], m)
     return out
 
@@ -681,59 +593,43 @@ def _run_rows(
 ) -> None:
     """Add draws ``a..b`` of a block (rows ``u`` of its design) to its output.
 
-    Every sum is exact (fixed point), so adding the rows in pieces gives the
-    block's output bit for bit.
+    ``a`` is a multiple of the group size; every sum over draws is exact
+    (:mod:`enforcecost._sums`), so adding the rows in pieces gives the block's
+    output bit for bit.
     """
     n = b - a
     years = plan.window.years
     books = _book_sides(plan, u, n)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
-    # Line by line: each (draws, years) array stays in cache through its sums
-    # (one stacked array of every line is several times slower).
-    scratch = np.empty((n, years))
+    groups = -(-n // GROUP)
+    scratch = _year_major(n, years)
     for i, (lines, price, flows) in enumerate(books):
-        out.flows[i] += FixedSums.stack([
-            FixedSums.of(np.broadcast_to(getattr(flows, f.name), (n, years)), out=scratch)
-            for f in fields(Flows)
-        ])
+        gf = np.empty((groups, len(fields(Flows)), years))
+        for j, f in enumerate(fields(Flows)):
+            gf[:, j] = group_sums(getattr(flows, f.name))
+        out.flows[i] += FixedSums.of(gf)
         kept = out.kept[i][:, keep]
-        factors: list[float | np.ndarray] = [1.0, price]
-        sums: list[list[FixedSums]] = [[] for _ in factors]  # (bases, lines)
-        for line, row in zip(lines, plan.rows[i], strict=True):
-            amount = np.broadcast_to(line.amount, (n, years))
+        # group sums of every line, real and nominal: (groups, bases, lines, years)
+        gm = np.zeros((groups, 2, len(lines), years)) if out.means else None
+        for j, (line, row) in enumerate(zip(lines, plan.rows[i], strict=True)):
             if kept.shape[1]:
-                kept[row] += amount[: kept.shape[1]]
-            if out.means:
-                for sum_, factor in zip(sums, factors, strict=True):
-                    sum_.append(_line_sums(line.amount, factor, n, years, scratch))
+                kept[row] += np.broadcast_to(line.amount, (n, years))[: kept.shape[1]]
+            if gm is not None:  # a real amount the same every year (n, 1) is summed once
+                gm[:, 0, j] = group_sums(line.amount)
+                gm[:, 1, j] = group_sums(line.amount, price, out=scratch)
         out.price[i][keep] = price[: kept.shape[1]]
-        if out.means:  # (bases, lines, years)
-            out.means[i] += FixedSums.stack([FixedSums.stack(s) for s in sums])
+        if gm is not None:
+            out.means[i] += FixedSums.of(gm)
     if out.sketch is not None:
         assert plan.reference is not None
         assert out.moments is not None
-        dist = _totals(plan, books, n)  # (n, channels): each draw's distance from the reference
-        dist -= plan.reference
-        out.sketch.add(dist.T)
-        out.moments += _moment_sums(dist)  # overwrites dist
-
-
-def _line_sums(
-    amount: np.ndarray, factor: float | np.ndarray, n: int, years: int, scratch: np.ndarray
-) -> FixedSums:
-    """``FixedSums.of(amount * factor)`` over ``(n, years)``, skipping work the shapes allow.
-
-    A line of zeros sums to zeros; a real amount that is the same every year
-    (shape ``(n, 1)``) is summed once and repeated: the same rounded values,
-    hence the same integer sums, as year by year.
-    """
-    a = np.asarray(amount)
-    if not a.any():
-        return FixedSums.zeros((years,))
-    if isinstance(factor, float) and a.shape == (n, 1):
-        once = FixedSums.of(a, factor)
-        return FixedSums(*(np.repeat(x, years) for x in (once.hi, once.lo, once.extra)))
-    return FixedSums.of(np.broadcast_to(a, (n, years)), factor, out=scratch)
+        dist = _totals(plan, books, n)  # (channels, n): each draw's distance from the reference
+        dist -= plan.reference[:, None]
+        out.sketch.add(dist)
+        moments = np.empty((groups, 2, plan.channels))
+        moments[:, 0] = group_sums(dist.T)
+        moments[:, 1] = group_sums(dist.T, dist.T, out=dist.T)  # overwrites dist
+        out.moments += FixedSums.of(moments)
 
 
 def _choose_detail(
@@ -796,7 +692,7 @@ def plan_simulation(
     central = Plan(scenario, names, 1, seed, sampler, SUMMARY, lines, plan.rows, plan.kept,
                    payers=payers, spans=spans, cross_price=cross)
     central_books = [(b[0], np.broadcast_to(b[1], (1, window.years)), b[2]) for b in books]
-    reference = _totals(central, central_books, 1)[0]
+    reference = _totals(central, central_books, 1)[:, 0]
     return Plan(
         scenario=scenario, names=names, draws=draws, seed=seed, sampler=sampler,
         detail=SUMMARY, lines=lines, rows=plan.rows, kept=plan.kept, payers=payers,
@@ -823,7 +719,7 @@ class _Assembly:
                 FixedSums.zeros((2, len(lines), years))
                 for i, lines in enumerate(plan.lines)
             ]
-            self.moments = FixedSums.zeros((len(_MOMENT_FACTORS), plan.channels))
+            self.moments = FixedSums.zeros((2, plan.channels))
             self.sketch = Totals.empty_sketch(plan.channels)
         self.done = 0
 
@@ -932,7 +828,9 @@ def simulate(
     draws, seed, sampler : optional
         Default to the scenario's ``[run]`` table (``seed=0`` is a seed).
     block_size : int
-        Draws per task (block). A task draws its rows of the design at once
+        Draws per task (block), rounded up to a multiple of
+        :data:`~enforcecost._sums.GROUP` (256; sums over draws run over
+        aligned groups of draws). A task draws its rows of the design at once
         (``8 * inputs`` bytes a draw) and runs the model :data:`MODEL_DRAWS`
         draws at a time (about 110 MB for the shipped scenarios), so memory
         hardly grows with it beyond the kept detail of its draws; larger
@@ -998,8 +896,8 @@ def simulate(
         raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
     plan = plan_simulation(scenario, int(draws), seed, sampler, detail=detail,
                            max_bytes=max_bytes)
-    blocks = [(start, min(start + int(block_size), plan.draws))
-              for start in range(0, plan.draws, int(block_size))]
+    size = -(-int(block_size) // GROUP) * GROUP  # whole groups of draws
+    blocks = [(start, min(start + size, plan.draws)) for start in range(0, plan.draws, size)]
     assembly = _Assembly(plan)
     with using_backend(backend, workers=workers, scheduler=scheduler) as be:
         for out in be.map_blocks(partial(run_block, plan), blocks):

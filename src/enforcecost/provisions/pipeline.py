@@ -124,16 +124,24 @@ def run_pipeline(p: Params, years: int) -> Flows:
     hires_max = col("hires_per_year_max")
     removal_rate = col("removal_rate_after_arrest")
     capped_program = np.isinf(program)
-    out = {f.name: np.empty((draws, years)) for f in fields(Flows)}
+    # year-major memory ((years, draws) transposed): each year's column is contiguous,
+    # and so is every array the provisions compute from the flows
+    out = {f.name: np.empty((years, draws)).T for f in fields(Flows)}
     officers = col("ero_officers_baseline").copy()
     backlog = col("court_backlog_initial").copy()
     arrested = np.zeros(draws)
     removed = np.zeros(draws)
     peak_beds = col("detention_beds_existing").copy()
     last_hires = np.zeros(draws)
+    # the share of the program's population due each year, for every year at once
+    with np.errstate(invalid="ignore", divide="ignore"):
+        elapsed = np.arange(years + 1.0)[:, None]
+        done = np.minimum(elapsed, program)
+        shares = (done[1:] - done[:-1]) / program  # (years, draws)
+    columns = [(out[f.name], f.name) for f in fields(Flows)]
     for t in range(years):
         leavers = officers * attrition
-        hires = np.clip(target - (officers - leavers), 0.0, hires_max)
+        hires = np.minimum(np.maximum(target - (officers - leavers), 0.0), hires_max)
         payroll = officers - leavers * MID_YEAR + hires * MID_YEAR
         productive = (
             officers - leavers * MID_YEAR + hires * first_year_share
@@ -143,17 +151,15 @@ def run_pipeline(p: Params, years: int) -> Flows:
         last_hires = hires
 
         remaining = np.maximum(enforceable - arrested, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share_this_year = (np.minimum(t + 1, program) - np.minimum(t, program)) / program
         demand = np.where(capped_program, remaining,
-                          np.minimum(enforceable * share_this_year, remaining))
+                          np.minimum(enforceable * shares[t], remaining))
         arrests = np.minimum(demand, capacity(productive, arrest_rate))
         arrested = arrested + arrests
 
         need = arrests * d_share * d_days
         used = np.minimum(need, beds_cap)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            placed = np.where(need > 0, used / need, 1.0)
+        # the share of those needing detention who get a bed (all, when none need one)
+        placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
         atd = arrests * (1.0 - d_share) + arrests * d_share * (1.0 - placed)
         adp = used / DAYS_PER_YEAR
         new_beds = np.maximum(adp - peak_beds, 0.0)
@@ -164,13 +170,14 @@ def run_pipeline(p: Params, years: int) -> Flows:
         backlog = pending - completed
         removals = completed * removal_rate
 
-        for name, value in (
-            ("officers", officers), ("hires", hires), ("officer_years", payroll),
-            ("arrests", arrests), ("demand", demand), ("detained_bed_days", used),
-            ("detention_adp", adp), ("new_beds", new_beds), ("atd_people", atd),
-            ("cases_completed", completed), ("court_backlog", backlog),
-            ("removals", removals), ("removed_before", removed),
-        ):
-            out[name][:, t] = value  # strided, but cheaper than a transpose afterwards
+        year = {
+            "officers": officers, "hires": hires, "officer_years": payroll,
+            "arrests": arrests, "demand": demand, "detained_bed_days": used,
+            "detention_adp": adp, "new_beds": new_beds, "atd_people": atd,
+            "cases_completed": completed, "court_backlog": backlog,
+            "removals": removals, "removed_before": removed,
+        }
+        for column, name in columns:
+            column[:, t] = year[name]
         removed = removed + removals
     return Flows(**out)
