@@ -208,11 +208,13 @@ def test_slow_fast_inverse_falls_back_to_the_exact_ppf(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(distributions._Kernel, "_SETUP_SECONDS", -1.0)  # always over budget
     distributions._inverse_of.cache_clear()  # inverses are cached per process
+    distributions._standard_inverse.cache_clear()
     try:
         d = ok({"dist": "pert", "low": 371, "mode": 1500, "high": 3000})
         np.testing.assert_array_equal(d.ppf(Q), d.frozen().ppf(Q))
     finally:
         distributions._inverse_of.cache_clear()  # later tests build the fast inverse
+        distributions._standard_inverse.cache_clear()
 
 
 def test_discrete() -> None:

@@ -26,7 +26,7 @@ import math
 import time
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -111,25 +111,41 @@ class _Kernel(ABC):
 
     UNU.RAN's PINV can loop for minutes on some shapes (Beta(4.1, 1.9), for one);
     past the budget the density raises and the exact ``ppf`` is used instead.
+    PINV calls the density ten thousand times or more, one point at a time, so
+    :attr:`pdf` is a closure over plain floats that reads the clock only every
+    :data:`_CHECK_EVERY` calls.
     """
 
     _SETUP_SECONDS = 2.0
-    _stop = math.inf
+    _CHECK_EVERY = 1024  # a power of two
+    center: float
+
+    def __init__(self) -> None:
+        self.pdf = self._make_pdf(math.inf)
 
     def arm(self) -> None:
-        self._stop = time.perf_counter() + self._SETUP_SECONDS
+        self.pdf = self._make_pdf(time.perf_counter() + self._SETUP_SECONDS)
 
     def disarm(self) -> None:
-        self._stop = math.inf
+        self.pdf = self._make_pdf(math.inf)
 
     @abstractmethod
-    def density(self, x: float) -> float:
-        """The unnormalized density at ``x``."""
+    def _make_pdf(self, stop: float) -> Callable[[float], float]:
+        """The density as a function of ``x``, raising :class:`_SetupTooSlow` past ``stop``."""
 
-    def pdf(self, x: float) -> float:
-        if time.perf_counter() > self._stop:
+
+def _over_budget(stop: float) -> Callable[[], None]:
+    """A clock check for a density closure: raises once ``stop`` has passed."""
+    calls = 0
+    mask = _Kernel._CHECK_EVERY - 1
+
+    def check() -> None:
+        nonlocal calls
+        calls += 1
+        if not calls & mask and time.perf_counter() > stop:
             raise _SetupTooSlow
-        return self.density(x)
+
+    return check
 
 
 class _GaussianKernel(_Kernel):
@@ -145,9 +161,16 @@ class _GaussianKernel(_Kernel):
             self.center = lo + min((hi - lo) / 2.0, 1.0 / max(lo, 1.0))
         else:
             self.center = hi - min((hi - lo) / 2.0, 1.0 / max(-hi, 1.0))
+        super().__init__()
 
-    def density(self, x: float) -> float:
-        return math.exp(-(x * x - self.peak * self.peak) / 2.0)
+    def _make_pdf(self, stop: float) -> Callable[[float], float]:
+        peak2, check, exp = self.peak * self.peak, _over_budget(stop), math.exp
+
+        def pdf(x: float) -> float:
+            check()
+            return exp(-(x * x - peak2) / 2.0)
+
+        return pdf
 
 
 class _BetaKernel(_Kernel):
@@ -156,11 +179,18 @@ class _BetaKernel(_Kernel):
     def __init__(self, a: float, b: float) -> None:
         self.a, self.b = a, b
         self.center = float(stats.beta(a, b).median())
+        super().__init__()
 
-    def density(self, x: float) -> float:
-        if not 0.0 <= x <= 1.0:
-            return 0.0
-        return float(x ** (self.a - 1.0) * (1.0 - x) ** (self.b - 1.0))
+    def _make_pdf(self, stop: float) -> Callable[[float], float]:
+        am1, bm1, check = self.a - 1.0, self.b - 1.0, _over_budget(stop)
+
+        def pdf(x: float) -> float:
+            check()
+            if not 0.0 <= x <= 1.0:
+                return 0.0
+            return float(x**am1 * (1.0 - x) ** bm1)
+
+        return pdf
 
 
 @dataclass(frozen=True)
@@ -295,42 +325,60 @@ def _inverse_of(kind: str, args: _Frozen) -> Any:
     if kind != "pert" and not bounded_normal:
         return frozen.ppf
     # Invert the standardized distribution (loc 0, scale 1), then rescale:
-    # the numerical inversion is set up on a unit scale whatever the units.
-    # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
-    # up in milliseconds where SciPy's vectorized pdf, called point by point,
-    # takes seconds (minutes far in a normal's tail).
+    # the numerical inversion is set up on a unit scale whatever the units, once
+    # per shape (38 shapes among eo13768's 54 PERT inputs).
     loc, scale = frozen.kwds["loc"], frozen.kwds["scale"]
-    lo, hi = (float(x) for x in frozen.dist(*frozen.args).support())
-    kernel: _GaussianKernel | _BetaKernel
     mirrored = False
     if kind == "pert":
-        alpha, beta = frozen.args
+        alpha, beta = (float(x) for x in frozen.args)
         # PINV hangs on Beta(a, b) for a in about [4.05, 4.3] (b = 6 - a), never
         # on the mirror image with a <= b: invert that and reflect.
         mirrored = alpha > beta
-        kernel = _BetaKernel(beta, alpha) if mirrored else _BetaKernel(alpha, beta)
+        pinv = _standard_inverse("beta", (beta, alpha) if mirrored else (alpha, beta))
     else:
-        kernel = _GaussianKernel(lo, hi)
+        lo, hi = (float(x) for x in frozen.dist(*frozen.args).support())
+        pinv = _standard_inverse("normal", (lo, hi))
     # Values stay within the specification's bounds: rescaling (and SciPy's exact ppf)
     # can round an end value one ulp outside them.
     low, high = a.get("low", -math.inf), a.get("high", math.inf)
+    if pinv is None:  # pragma: no cover - shapes PINV cannot tabulate
+        return lambda q: np.clip(frozen.ppf(q), low, high)
+
+    def inverse(q: FloatArray) -> FloatArray:
+        x = np.asarray(1.0 - pinv.ppf(1.0 - q) if mirrored else pinv.ppf(q), dtype=np.float64)
+        x *= scale  # loc + scale * x, in place
+        x += loc
+        np.maximum(x, low, out=x)  # clipped to [low, high]
+        np.minimum(x, high, out=x)
+        return x
+
+    return inverse
+
+
+@lru_cache(maxsize=512)
+def _standard_inverse(kind: str, shape: tuple[float, float]) -> Any:
+    """PINV of a standardized distribution, built once per process and shape.
+
+    ``kind`` ``'beta'``: Beta(a, b) on [0, 1] (PERT inputs with one shape share
+    it); ``'normal'``: the standard normal truncated to ``shape = (lo, hi)``.
+    None when PINV cannot tabulate it within its time budget.
+    """
+    # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
+    # up in milliseconds where SciPy's vectorized pdf, called point by point,
+    # takes seconds (minutes far in a normal's tail).
+    kernel: _Kernel = _BetaKernel(*shape) if kind == "beta" else _GaussianKernel(*shape)
+    lo, hi = (0.0, 1.0) if kind == "beta" else shape
     try:
         kernel.arm()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            pinv = NumericalInversePolynomial(
+            return NumericalInversePolynomial(
                 kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
             )
     except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
-        return lambda q: np.clip(frozen.ppf(q), low, high)
+        return None
     finally:
         kernel.disarm()
-
-    def inverse(q: FloatArray) -> FloatArray:
-        x = loc + scale * (1.0 - pinv.ppf(1.0 - q)) if mirrored else loc + scale * pinv.ppf(q)
-        return np.asarray(np.clip(x, low, high), dtype=np.float64)
-
-    return inverse
 
 
 def _closed_form(kind: str, a: Mapping[str, Any]) -> Any:
