@@ -60,6 +60,7 @@ __all__ = [
     "get_backend",
     "tune_malloc",
     "using_backend",
+    "warm_caches",
 ]
 
 B = TypeVar("B")
@@ -103,10 +104,32 @@ def tune_malloc() -> bool:
                 and mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD) == 1)
 
 
+def warm_caches() -> None:
+    """Build, in this process, what every block reads first.
+
+    The parameter registry, the CPI-U series and the inverse CDF of every
+    registry default distribution (each built once per process and cached).
+    Worker processes call it before their first task, so that a study's first
+    blocks do not wait for it; an error here would recur, and be reported, in
+    the block that needs the same thing.
+    """
+    from .money import cpi_u
+    from .parameters import registry
+
+    try:
+        cpi_u()
+        for param in registry().values():
+            if param.uncertainty is not None:
+                param.uncertainty.ppf(0.5)
+    except Exception:  # a warm-up only: the block that needs it reports the error
+        pass
+
+
 def dask_setup(worker: Any = None) -> None:
     """Dask preload hook: ``dask worker ADDRESS --preload enforcecost.parallel``
-    applies :func:`tune_malloc` in each worker process."""
+    applies :func:`tune_malloc` and :func:`warm_caches` in each worker process."""
     tune_malloc()
+    warm_caches()
 
 
 class DaskMissingError(ImportError):
@@ -183,11 +206,12 @@ def _in_order(
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` with the model preloaded (workers start in milliseconds, and a
-    fresh server is safe with threads in this process), else ``spawn``."""
+    """``forkserver`` with the model preloaded and its caches warm (workers start in
+    milliseconds, ready for their first block, and a fresh server is safe with
+    threads in this process), else ``spawn``."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["enforcecost.model"])
+        ctx.set_forkserver_preload(["enforcecost.model", "enforcecost._preload"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
