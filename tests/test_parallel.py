@@ -293,6 +293,24 @@ def processes() -> Iterator[Processes]:
         yield pool
 
 
+def _inverses_built(_: object) -> int:
+    """In a worker: the standardized inverse CDFs it holds before any block ran."""
+    from enforcecost import distributions
+
+    return int(distributions._standard_inverse.cache_info().currsize)
+
+
+def test_local_workers_start_with_the_registry_inverse_cdfs() -> None:
+    shapes = {
+        ("beta", tuple(sorted(float(a) for a in p.uncertainty.frozen().args)))
+        for p in ec.registry().values()
+        if p.uncertainty is not None and p.uncertainty.kind == "pert"
+    }
+    with Processes(2) as pool:  # a new pool: its workers have run nothing yet
+        built = list(pool.map_blocks(_inverses_built, [0, 1]))
+    assert min(built) >= len(shapes) > 30
+
+
 def test_processes_equal_in_process(
     eo: ec.Scenario, processes: Processes, summary_ref: ec.Result
 ) -> None:
