@@ -138,13 +138,20 @@ def _level(
     levels: dict[int | str, FloatArray], year: int | str, values: Mapping[str, FloatArray],
     window: Window,
 ) -> FloatArray:
-    """CPI-U level of ``year`` (``'nominal'``: of each fiscal year) per draw, cached."""
+    """CPI-U level of ``year`` (``'nominal'``: of each fiscal year) per draw, cached.
+
+    A year with data has one level for every draw (the projection does not
+    reach it): a scalar, equal to every draw's value.
+    """
     if year not in levels:
+        index = cpi_u()
         g = np.asarray(values["inflation_projection"], dtype=np.float64)[:, None]
         if year == "nominal":  # (draws, years), year-major (see the module notes)
-            levels[year] = cpi_u().level(window.fiscal_years[:, None], g.T).T
+            levels[year] = index.level(window.fiscal_years[:, None], g.T).T
+        elif isinstance(year, int) and index.first_year <= year <= index.last_year:
+            levels[year] = index.level(year)
         else:
-            levels[year] = cpi_u().level(year, g)
+            levels[year] = index.level(year, g)
     return levels[year]
 
 
