@@ -28,7 +28,7 @@ CHILD = textwrap.dedent(
     draws, block, detail, workers = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                      int(sys.argv[4]))
     sc = ec.load_scenario("eo13768")
-    ec.evaluate(sc)  # warm caches (registry, CPI, inverse CDFs are built on first use)
+    ec.evaluate(sc)  # warm the registry and CPI (inverse CDFs are built in the timed run)
     backend = None
     if workers > 1:
         from enforcecost.parallel import Processes

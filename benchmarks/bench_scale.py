@@ -7,7 +7,10 @@ Run on demand (not part of the test suite)::
 
 Backends: ``inprocess`` (the default of ``simulate``), ``inprocess-tuned`` (the
 same after :func:`enforcecost.parallel.tune_malloc`), ``processes`` (local worker
-processes) and ``dask``: an external cluster started as the README says
+processes, started before the clock: their start-up, including the server they
+fork from importing the model and building the registry's inverse CDFs, is
+reported apart), ``processes-cold`` (``simulate(workers=N)`` in a fresh process:
+the clock includes all of that start-up, the first study's experience) and ``dask``: an external cluster started as the README says
 (``dask scheduler`` and ``dask worker ... --preload enforcecost.parallel``
 subprocesses on 127.0.0.1), which the study reaches by its address.
 
@@ -52,7 +55,7 @@ CHILD = textwrap.dedent(
     draws, backend, workers, block, detail = (int(sys.argv[1]), sys.argv[2],
                                               int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     sc = ec.load_scenario("eo13768")
-    ec.evaluate(sc)  # warm caches (registry, CPI, inverse CDFs are built on first use)
+    ec.evaluate(sc)  # warm the registry and CPI (inverse CDFs are built in the timed run)
     kwargs = {"detail": detail}
     if block > 0:
         kwargs["block_size"] = block
@@ -84,6 +87,8 @@ CHILD = textwrap.dedent(
         client.wait_for_workers(workers)
         client.run(lambda: __import__("enforcecost.model"))  # workers import the model
         kwargs["scheduler"] = address
+    elif backend == "processes-cold":  # simulate starts (and closes) the pool itself
+        kwargs["workers"] = workers
     elif backend == "processes":
         from enforcecost.parallel import Processes
         pool = Processes(workers)
@@ -168,7 +173,8 @@ def main() -> None:
     parser.add_argument("--draws", type=int, nargs="+",
                         default=[100_000, 1_000_000, 10_000_000])
     parser.add_argument("--backends", nargs="+", default=["inprocess", "processes", "dask"],
-                        choices=["inprocess", "inprocess-tuned", "processes", "dask"])
+                        choices=["inprocess", "inprocess-tuned", "processes", "processes-cold",
+                                 "dask"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--block-size", type=int, default=0,
                         help="draws per task (default: simulate's)")

@@ -112,15 +112,16 @@ def parameter_arrays(
 
 def _parameter_arrays(
     scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int,
-    levels: dict[int | str, FloatArray],
+    levels: dict[int | str, FloatArray], settings: Mapping[str, Setting] | None = None,
 ) -> dict[str, FloatArray]:
     """:func:`parameter_arrays`; ``levels`` caches the price level of each dollar
-    year (``'nominal'``: of each fiscal year) for the caller."""
+    year (``'nominal'``: of each fiscal year) for the caller; ``settings``: the
+    scenario's, if the caller has them."""
     reg = registry()
     out: dict[str, FloatArray] = {}
     base_level = _level(levels, dollar_year, values, window)
     to_real: dict[int | str, FloatArray] = {}  # dollar year -> conversion factor
-    for name, setting in scenario.settings().items():
+    for name, setting in (scenario.settings() if settings is None else settings).items():
         v = np.asarray(values[name], dtype=np.float64)[:, None]
         if reg[name].is_money:
             dy = setting.dollar_year
@@ -156,11 +157,12 @@ def _level(
 
 
 def _book(
-    scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int
+    scenario: Scenario, values: Mapping[str, FloatArray], window: Window, dollar_year: int,
+    settings: Mapping[str, Setting] | None = None,
 ) -> tuple[list[Line], FloatArray, Flows]:
     """The ledger lines, price levels (draws, years) and pipeline flows of one block."""
     levels: dict[int | str, FloatArray] = {}
-    p = _parameter_arrays(scenario, values, window, dollar_year, levels)
+    p = _parameter_arrays(scenario, values, window, dollar_year, levels, settings)
     flows = run_pipeline(p, window.years)
     lines: list[Line] = []
     for provision in scenario.provisions:
@@ -221,12 +223,14 @@ def _values(
     u: FloatArray | None,
     draws: int,
     reuse: Mapping[str, tuple[Setting, FloatArray]] | None = None,
+    settings: Mapping[str, Setting] | None = None,
 ) -> dict[str, FloatArray]:
-    """Each input's values per draw; ``reuse`` holds another side's (setting, values)."""
+    """Each input's values per draw; ``reuse`` holds another side's (setting, values);
+    ``settings``: the scenario's, if the caller has them."""
     out = {}
     column = {name: i for i, name in enumerate(names)}
     partial = np.isnan(u).any(axis=0) if u is not None else None  # columns holding a NaN
-    for name, setting in scenario.settings().items():
+    for name, setting in (scenario.settings() if settings is None else settings).items():
         if reuse is not None and name in reuse and reuse[name][0] == setting:
             out[name] = reuse[name][1]
             continue
@@ -470,11 +474,11 @@ def _book_sides(
     out = []
     shared: dict[str, tuple[Setting, FloatArray]] | None = None
     for i, side in enumerate(plan.sides):
-        values = _values(side, plan.names, u, n, reuse=shared)
+        settings = side.settings()  # built from the registry: once per side
+        values = _values(side, plan.names, u, n, reuse=shared, settings=settings)
         if i == 0:
-            settings = side.settings()
             shared = {name: (settings[name], v) for name, v in values.items()}
-        lines, price, flows = _book(side, values, window, plan.scenario.dollar_year)
+        lines, price, flows = _book(side, values, window, plan.scenario.dollar_year, settings)
         if len(lines) != len(plan.lines[i]):  # pragma: no cover - provisions book fixed lines
             raise RuntimeError(f"{side.name!r} booked {len(lines)} lines, planned "
                                f"{len(plan.lines[i])}")

@@ -133,51 +133,49 @@ def run_pipeline(p: Params, years: int) -> Flows:
     removed = np.zeros(draws)
     peak_beds = col("detention_beds_existing").copy()
     last_hires = np.zeros(draws)
-    # the share of the program's population due each year, for every year at once
+    # the program's population due each year, for every year at once (years, draws)
     with np.errstate(invalid="ignore", divide="ignore"):
-        elapsed = np.arange(years + 1.0)[:, None]
-        done = np.minimum(elapsed, program)
-        shares = (done[1:] - done[:-1]) / program  # (years, draws)
-    columns = [(out[f.name], f.name) for f in fields(Flows)]
+        done = np.minimum(np.arange(years + 1.0)[:, None], program)
+        due = enforceable * ((done[1:] - done[:-1]) / program)
+    unlimited = bool(capped_program.all())  # no draw spreads removals over a program
+    undetained = 1.0 - d_share
+    # Each year's values are written straight into its column of the outputs (the
+    # same operations, in the same order, as the formulas in the module notes).
+    o = out
     for t in range(years):
         leavers = officers * attrition
-        hires = np.minimum(np.maximum(target - (officers - leavers), 0.0), hires_max)
-        payroll = officers - leavers * MID_YEAR + hires * MID_YEAR
-        productive = (
-            officers - leavers * MID_YEAR + hires * first_year_share
-            - last_hires * carried_training
-        )
-        officers = officers - leavers + hires
+        staying = officers - leavers
+        hires = np.minimum(np.maximum(target - staying, 0.0), hires_max, out=o["hires"][:, t])
+        on_board = officers - leavers * MID_YEAR  # leavers count for half the year
+        np.add(on_board, hires * MID_YEAR, out=o["officer_years"][:, t])
+        productive = on_board + hires * first_year_share - last_hires * carried_training
+        officers = np.add(staying, hires, out=o["officers"][:, t])
         last_hires = hires
 
         remaining = np.maximum(enforceable - arrested, 0.0)
-        demand = np.where(capped_program, remaining,
-                          np.minimum(enforceable * shares[t], remaining))
-        arrests = np.minimum(demand, capacity(productive, arrest_rate))
+        demand = o["demand"][:, t]
+        if unlimited:
+            demand[:] = remaining
+        else:
+            np.copyto(demand, np.where(capped_program, remaining,
+                                       np.minimum(due[t], remaining)))
+        arrests = np.minimum(demand, capacity(productive, arrest_rate), out=o["arrests"][:, t])
         arrested = arrested + arrests
 
-        need = arrests * d_share * d_days
-        used = np.minimum(need, beds_cap)
+        detainable = arrests * d_share
+        need = detainable * d_days
+        used = np.minimum(need, beds_cap, out=o["detained_bed_days"][:, t])
         # the share of those needing detention who get a bed (all, when none need one)
         placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
-        atd = arrests * (1.0 - d_share) + arrests * d_share * (1.0 - placed)
-        adp = used / DAYS_PER_YEAR
-        new_beds = np.maximum(adp - peak_beds, 0.0)
+        np.add(arrests * undetained, detainable * (1.0 - placed), out=o["atd_people"][:, t])
+        adp = np.divide(used, DAYS_PER_YEAR, out=o["detention_adp"][:, t])
+        np.maximum(adp - peak_beds, 0.0, out=o["new_beds"][:, t])
         peak_beds = np.maximum(peak_beds, adp)
 
         pending = backlog + arrests
-        completed = np.minimum(pending, court_cap)
-        backlog = pending - completed
-        removals = completed * removal_rate
-
-        year = {
-            "officers": officers, "hires": hires, "officer_years": payroll,
-            "arrests": arrests, "demand": demand, "detained_bed_days": used,
-            "detention_adp": adp, "new_beds": new_beds, "atd_people": atd,
-            "cases_completed": completed, "court_backlog": backlog,
-            "removals": removals, "removed_before": removed,
-        }
-        for column, name in columns:
-            column[:, t] = year[name]
+        completed = np.minimum(pending, court_cap, out=o["cases_completed"][:, t])
+        backlog = np.subtract(pending, completed, out=o["court_backlog"][:, t])
+        removals = np.multiply(completed, removal_rate, out=o["removals"][:, t])
+        o["removed_before"][:, t] = removed
         removed = removed + removals
     return Flows(**out)
