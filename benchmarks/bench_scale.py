@@ -10,9 +10,10 @@ same after :func:`enforcecost.parallel.tune_malloc`), ``processes`` (local worke
 processes, started before the clock: their start-up, including the server they
 fork from importing the model and building the registry's inverse CDFs, is
 reported apart), ``processes-cold`` (``simulate(workers=N)`` in a fresh process:
-the clock includes all of that start-up, the first study's experience) and ``dask``: an external cluster started as the README says
-(``dask scheduler`` and ``dask worker ... --preload enforcecost.parallel``
-subprocesses on 127.0.0.1), which the study reaches by its address.
+the clock includes all of that start-up, the first study's experience) and
+``dask``: an external cluster started as the README says (``dask scheduler``
+and ``dask worker ... --preload enforcecost.parallel`` subprocesses on
+127.0.0.1), which the study reaches by its address.
 
 Each configuration runs in a fresh subprocess, so each process's peak resident
 memory (``ru_maxrss``) is its own: the client's, and for Dask each worker's
