@@ -491,6 +491,16 @@ def _moments(sums: FixedSums, n: int) -> np.ndarray:
     return sums.mean(n)
 
 
+def _known_prices(window: Window, dollar_year: int) -> int:
+    """The leading fiscal years whose price level (nominal over ``dollar_year``
+    dollars) is the same for every draw: both years have CPI-U data, which the
+    inflation projection does not reach (see :func:`_level`)."""
+    index = cpi_u()
+    if not index.first_year <= dollar_year <= index.last_year:
+        return 0
+    return int(np.sum(window.fiscal_years <= index.last_year))
+
+
 def _year_major(n: int, years: int) -> np.ndarray:
     """An uninitialized ``(n, years)`` array, year-major in memory (see the module notes)."""
     return np.empty((years, n)).T
@@ -614,6 +624,7 @@ def _run_rows(
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
     groups = -(-n // GROUP)
     scratch = _year_major(n, years)
+    fixed = _known_prices(plan.window, plan.scenario.dollar_year)
     for i, (lines, price, flows) in enumerate(books):
         gf = np.empty((groups, len(fields(Flows)), years))
         for j, f in enumerate(fields(Flows)):
@@ -627,7 +638,13 @@ def _run_rows(
                 kept[row] += np.broadcast_to(line.amount, (n, years))[: kept.shape[1]]
             if gm is not None:  # a real amount the same every year (n, 1) is summed once
                 gm[:, 0, j] = group_sums(line.amount)
-                gm[:, 1, j] = group_sums(line.amount, price, out=scratch)
+                # years whose price level is every draw's: nominal = real sums times it
+                gm[:, 1, j, :fixed] = gm[:, 0, j, :fixed] * price[0, :fixed]
+                amount = np.asarray(line.amount)
+                if amount.shape[1] > 1:
+                    amount = amount[:, fixed:]
+                gm[:, 1, j, fixed:] = group_sums(amount, price[:, fixed:],
+                                                 out=scratch[:, fixed:])
         out.price[i][keep] = price[: kept.shape[1]]
         if gm is not None:
             out.means[i] += FixedSums.of(gm)
