@@ -428,3 +428,29 @@ def test_every_provision_is_hand_checked_here() -> None:
         "entry_fines", "visa_sanctions", "victims_office", "reporting", "tax_base",
     }
     assert tested == set(ec.PROVISIONS)
+
+
+def test_by_year_is_the_outer_product_laid_out_year_major() -> None:
+    from enforcecost.provisions._core import by_year
+
+    out = by_year(np.array([[1.0], [2.0], [-0.5]]), np.array([1.0, 2.0, 3.0, 4.0]))
+    np.testing.assert_array_equal(out, np.array([[1.0], [2.0], [-0.5]]) * [1.0, 2.0, 3.0, 4.0])
+    assert out.flags.f_contiguous
+
+
+def test_every_provision_books_year_major_lines() -> None:
+    """The model's sums over draws read each year's draws as one run; a provision
+    whose lines were laid out otherwise would be copied by the model (slower)."""
+    from enforcecost import model
+    from enforcecost.money import Window
+    from enforcecost.provisions import BOOKS, run_pipeline
+
+    sc = ec.load_scenario("eo13768")
+    window = Window(sc.start_year, sc.years)
+    values = {name: np.full(64, s.value) for name, s in sc.settings().items()}
+    p = model._parameter_arrays(sc, values, window, sc.dollar_year, {})
+    flows = run_pipeline(p, window.years)
+    assert flows.arrests.strides[0] == 8
+    for provision in sc.provisions:
+        for line in BOOKS[provision](p, flows):
+            assert np.asarray(line.amount).strides[0] == 8, (provision, line.item)

@@ -24,6 +24,7 @@ __all__ = [
     "Line",
     "Params",
     "Payer",
+    "by_year",
     "capacity",
 ]
 
@@ -87,3 +88,25 @@ def capacity(stock: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
     r = np.asarray(rate, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.where(np.isinf(s) | np.isinf(r), np.inf, s * r), dtype=np.float64)
+
+
+def by_year(per_draw: npt.ArrayLike, per_year: npt.ArrayLike) -> FloatArray:
+    """The product of a per-draw value and a per-year schedule, ``(draws, years)``.
+
+    Laid out year-major in memory (each year's draws contiguous), as the
+    pipeline's flows are, so that the arrays a provision computes from it keep
+    that layout and the model's sums over draws read them in order.
+
+    Parameters
+    ----------
+    per_draw : array_like, shape (draws, 1)
+    per_year : array_like, shape (years,)
+
+    Examples
+    --------
+    >>> by_year(np.array([[1.0], [2.0]]), np.arange(1.0, 4.0)).tolist()
+    [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]]
+    """
+    d = np.asarray(per_draw, dtype=np.float64)
+    y = np.asarray(per_year, dtype=np.float64)
+    return np.asarray(np.multiply(y[:, None], d.T).T, dtype=np.float64)

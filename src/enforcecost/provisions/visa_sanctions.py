@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Line, Params
+from ._core import Line, Params, by_year
 from .pipeline import Flows
 
 __all__ = ["PROVISION", "book"]
@@ -24,7 +24,8 @@ PROVISION = "visa_sanctions"
 def book(p: Params, flows: Flows) -> list[Line]:
     """Ledger lines of the visa-sanctions provision, each ``(draws, years)`` real dollars."""
     years_elapsed = np.arange(flows.arrests.shape[1]) + 1.0
-    sanctioned = np.minimum(p["sanctions_per_year"] * years_elapsed, p["recalcitrant_countries"])
+    sanctioned = np.minimum(by_year(p["sanctions_per_year"], years_elapsed),
+                            p["recalcitrant_countries"])
     lost = (
         sanctioned
         * p["visitor_spending_total"]
