@@ -179,7 +179,7 @@ def test_summary_totals_match_the_full_ledger(eo: ec.Scenario, summary_ref: ec.R
             assert summary_ref.mean_total(perspective, basis) == pytest.approx(
                 float(np.mean(full.total(perspective, basis))), rel=1e-12, abs=1e-3
             )
-    # fixed-point means: exact sums of values rounded to 2**-10 dollars
+    # exact means: group sums of 256 draws rounded to 2**-10 dollars, added exactly
     pd.testing.assert_frame_equal(
         summary_ref.by_provision("state_local", "pv"),
         full.by_provision("state_local", "pv"),

@@ -341,7 +341,7 @@ def _inverse_of(kind: str, args: _Frozen) -> Any:
     # Values stay within the specification's bounds: rescaling (and SciPy's exact ppf)
     # can round an end value one ulp outside them.
     low, high = a.get("low", -math.inf), a.get("high", math.inf)
-    if pinv is None:  # pragma: no cover - shapes PINV cannot tabulate
+    if pinv is None:  # a shape PINV cannot tabulate in time: the exact ppf
         return lambda q: np.clip(frozen.ppf(q), low, high)
 
     def inverse(q: FloatArray) -> FloatArray:
@@ -375,7 +375,7 @@ def _standard_inverse(kind: str, shape: tuple[float, float]) -> Any:
             return NumericalInversePolynomial(
                 kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
             )
-    except (UNURANError, _SetupTooSlow):  # pragma: no cover - shapes PINV cannot tabulate
+    except (UNURANError, _SetupTooSlow):  # shapes PINV cannot tabulate (tested)
         return None
     finally:
         kernel.disarm()

@@ -229,14 +229,14 @@ def _values(
     ``settings``: the scenario's, if the caller has them."""
     out = {}
     column = {name: i for i, name in enumerate(names)}
-    partial = np.isnan(u).any(axis=0) if u is not None else None  # columns holding a NaN
+    has_nan = np.isnan(u).any(axis=0) if u is not None else None  # per design column
     for name, setting in (scenario.settings() if settings is None else settings).items():
         if reuse is not None and name in reuse and reuse[name][0] == setting:
             out[name] = reuse[name][1]
             continue
-        if u is not None and partial is not None and setting.dist is not None and name in column:
+        if u is not None and has_nan is not None and setting.dist is not None and name in column:
             q = u[:, column[name]]
-            if not partial[column[name]]:
+            if not has_nan[column[name]]:
                 out[name] = setting.dist.ppf(q)
                 continue
             drawn = ~np.isnan(q)
@@ -484,11 +484,6 @@ def _book_sides(
                                f"{len(plan.lines[i])}")
         out.append((lines, np.broadcast_to(price, (n, window.years)), flows))
     return out
-
-
-def _moments(sums: FixedSums, n: int) -> np.ndarray:
-    """Mean ``d`` and mean ``d**2`` over ``n`` draws, shape ``(2, channels)``."""
-    return sums.mean(n)
 
 
 def _known_prices(window: Window, dollar_year: int) -> int:
@@ -815,7 +810,7 @@ class _Assembly:
         assert self.sketch is not None
         totals = Totals(
             perspectives=plan.perspectives, spans=plan.spans,
-            reference=plan.reference, moments=_moments(self.moments, n),
+            reference=plan.reference, moments=self.moments.mean(n),  # mean d, mean d**2
             sketch=self.sketch, draws=n,
         )
         reduced = Reduced(

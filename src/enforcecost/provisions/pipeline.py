@@ -141,41 +141,40 @@ def run_pipeline(p: Params, years: int) -> Flows:
     undetained = 1.0 - d_share
     # Each year's values are written straight into its column of the outputs (the
     # same operations, in the same order, as the formulas in the module notes).
-    o = out
     for t in range(years):
         leavers = officers * attrition
         staying = officers - leavers
-        hires = np.minimum(np.maximum(target - staying, 0.0), hires_max, out=o["hires"][:, t])
+        hires = np.minimum(np.maximum(target - staying, 0.0), hires_max, out=out["hires"][:, t])
         on_board = officers - leavers * MID_YEAR  # leavers count for half the year
-        np.add(on_board, hires * MID_YEAR, out=o["officer_years"][:, t])
+        np.add(on_board, hires * MID_YEAR, out=out["officer_years"][:, t])
         productive = on_board + hires * first_year_share - last_hires * carried_training
-        officers = np.add(staying, hires, out=o["officers"][:, t])
+        officers = np.add(staying, hires, out=out["officers"][:, t])
         last_hires = hires
 
         remaining = np.maximum(enforceable - arrested, 0.0)
-        demand = o["demand"][:, t]
+        demand = out["demand"][:, t]
         if unlimited:
             demand[:] = remaining
         else:
             np.copyto(demand, np.where(capped_program, remaining,
                                        np.minimum(due[t], remaining)))
-        arrests = np.minimum(demand, capacity(productive, arrest_rate), out=o["arrests"][:, t])
+        arrests = np.minimum(demand, capacity(productive, arrest_rate), out=out["arrests"][:, t])
         arrested = arrested + arrests
 
         detainable = arrests * d_share
         need = detainable * d_days
-        used = np.minimum(need, beds_cap, out=o["detained_bed_days"][:, t])
+        used = np.minimum(need, beds_cap, out=out["detained_bed_days"][:, t])
         # the share of those needing detention who get a bed (all, when none need one)
         placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
-        np.add(arrests * undetained, detainable * (1.0 - placed), out=o["atd_people"][:, t])
-        adp = np.divide(used, DAYS_PER_YEAR, out=o["detention_adp"][:, t])
-        np.maximum(adp - peak_beds, 0.0, out=o["new_beds"][:, t])
+        np.add(arrests * undetained, detainable * (1.0 - placed), out=out["atd_people"][:, t])
+        adp = np.divide(used, DAYS_PER_YEAR, out=out["detention_adp"][:, t])
+        np.maximum(adp - peak_beds, 0.0, out=out["new_beds"][:, t])
         peak_beds = np.maximum(peak_beds, adp)
 
         pending = backlog + arrests
-        completed = np.minimum(pending, court_cap, out=o["cases_completed"][:, t])
-        backlog = np.subtract(pending, completed, out=o["court_backlog"][:, t])
-        removals = np.multiply(completed, removal_rate, out=o["removals"][:, t])
-        o["removed_before"][:, t] = removed
+        completed = np.minimum(pending, court_cap, out=out["cases_completed"][:, t])
+        backlog = np.subtract(pending, completed, out=out["court_backlog"][:, t])
+        removals = np.multiply(completed, removal_rate, out=out["removals"][:, t])
+        out["removed_before"][:, t] = removed
         removed = removed + removals
     return Flows(**out)
