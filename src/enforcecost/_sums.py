@@ -14,9 +14,11 @@ therefore start at a multiple of :data:`GROUP` (``simulate`` rounds its block
 size up to one).
 
 The integer of a group sum is kept as four signed base-``2**26`` digits, each
-summed in int64: exact for sums up to ``2**94`` dollars a group and ``2**36``
-groups. Group sums that are not finite, or beyond that range, are added as
-floats (``extra``): infinities and NaN propagate the same in any order.
+summed in int64: exact for group sums below ``2**93`` dollars and up to
+``2**36`` groups. Group sums that are not finite are added as floats
+(``extra``), where infinities and NaN propagate the same in any order; so are
+finite ones beyond that range (the one order-dependent case, far beyond any
+budget).
 
 Compared with rounding every value (the former scheme), this reads each value
 once, in one contiguous pass, where rounding took five passes over every value:
