@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from . import _plotstyle as st
+from .vocab import SOURCE_KIND_LABELS
 
 if TYPE_CHECKING:
     from .sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
@@ -122,12 +123,6 @@ def tornado(
 
 
 # -- 6. Sobol' --------------------------------------------------------------------------
-_SOURCE_LABELS = {
-    "assumption": "Assumption",
-    "seed": "Executive order (seed)",
-    "published": "Published source",
-    "derived": "Derived from sources",
-}
 
 
 def sobol(
@@ -183,7 +178,7 @@ def sobol(
     else:
         frame = scenario_sobol.by_source_kind().sort_values("ST", ascending=False,
                                                             kind="stable")
-        labels = [_SOURCE_LABELS.get(str(g), str(g)) + (" [A]" if g == "assumption" else "")
+        labels = [SOURCE_KIND_LABELS.get(str(g), str(g)) + (" [A]" if g == "assumption" else "")
                   for g in frame.index]
         assumed = (frame.index == "assumption")
         what = "source kind (all inputs of a kind together)"

@@ -23,7 +23,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ._version import __version__
-from .parameters import PROVISIONS
+from .provisions import LABELS, PROVISIONS
+from .vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
 
 __all__ = [
     "ASSUMPTION_HATCH",
@@ -54,6 +55,7 @@ __all__ = [
     "money_scale",
     "new_figure",
     "perspective_words",
+    "provision_hatch",
     "provision_label",
     "provision_style",
     "set_title",
@@ -80,7 +82,8 @@ GREY = "#6E6E6E"
 LIGHT_GREY = "#D9D9D9"
 EDGE = "#333333"
 ASSUMPTION_HATCH = "////"
-#: One hatch per provision, so stacked segments differ in grayscale too.
+#: Hatches of the first provisions, so stacked segments differ in grayscale too; later
+#: provisions get denser versions of the patterned ones (see :func:`provision_hatch`).
 _HATCHES = ("", "///", "...", "xx", "\\\\\\", "o", "---", "++", "|||", "**", "O.")
 
 FONT: dict[str, float] = {
@@ -92,38 +95,18 @@ FONT: dict[str, float] = {
     "footnote": 7.0,
 }
 
-_PROVISION_LABELS: dict[str, str] = {
-    "hiring": "Officer hiring",
-    "removals": "Removals",
-    "detainers": "Detainers",
-    "partnerships_287g": "287(g) agreements",
-    "sanctuary": "Sanctuary grants",
-    "worksite": "Worksite",
-    "entry_fines": "Entry fines",
-    "visa_sanctions": "Visa sanctions",
-    "victims_office": "VOICE office",
-    "reporting": "Reports",
-    "tax_base": "Tax base",
-    "money": "Prices and discounting",
-}
-
-_PERSPECTIVE_WORDS: dict[str, str] = {
-    "federal": "Federal",
-    "state_local": "State and local",
-    "government": "All-government",
-    "economy": "Economy-wide",
-}
-
 
 # -- words -----------------------------------------------------------------------
 def provision_label(provision: str) -> str:
     """A reader's name for a provision (its module name when unknown)."""
-    return _PROVISION_LABELS.get(provision, provision)
+    if provision == MONEY_GROUP:
+        return MONEY_GROUP_LABEL
+    return LABELS.get(provision, provision)
 
 
 def perspective_words(perspective: str) -> str:
     """'Federal', 'State and local', ... for a perspective name."""
-    return _PERSPECTIVE_WORDS.get(perspective, perspective)
+    return PERSPECTIVE_LABELS.get(perspective, perspective)
 
 
 def input_label(name: str, source_kind: str) -> str:
@@ -131,12 +114,25 @@ def input_label(name: str, source_kind: str) -> str:
     return f"{name} [A]" if source_kind == "assumption" else name
 
 
+def provision_hatch(i: int) -> str:
+    """The hatch of the ``i``-th provision: one of :data:`_HATCHES`, then denser ones.
+
+    Every index gets its own pattern (matplotlib draws a repeated hatch character
+    denser), so provisions stay apart in grayscale however many there are.
+    """
+    if i < len(_HATCHES):
+        return _HATCHES[i]
+    patterned = _HATCHES[1:]
+    k = i - len(_HATCHES)
+    return patterned[k % len(patterned)] * (2 + k // len(patterned))
+
+
 def provision_style(provision: str) -> dict[str, Any]:
     """Fixed face colour and hatch of a provision's bars (the same in every chart)."""
     i = PROVISIONS.index(provision) if provision in PROVISIONS else len(PROVISIONS)
     return {
         "facecolor": COLORS[_CYCLE[i % len(_CYCLE)]],
-        "hatch": _HATCHES[i % len(_HATCHES)],
+        "hatch": provision_hatch(i),
         "edgecolor": EDGE,
         "linewidth": 0.4,
     }

@@ -45,10 +45,8 @@ from .parallel import BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
-    _PAYERS,
     ALL_ITEMS,
     ALL_PROVISIONS,
-    PERSPECTIVES,
     Means,
     Reduced,
     Result,
@@ -59,6 +57,7 @@ from .results import (
 )
 from .sampling import Correlate, design
 from .scenario import Sampler, Scenario, Setting
+from .vocab import PAYERS, PAYERS_OF, PERSPECTIVES
 
 __all__ = [
     "ALL_ITEMS",
@@ -344,7 +343,6 @@ _GROUP_KEYS: dict[str, list[str]] = {
     "provisions": ["provision", "payer", "kind"],
     "payers": ["payer", "kind"],
 }
-_PAYER_ORDER = ("federal", "state_local", "economy")
 _FIVE_YEARS = 5
 
 def _grouping(lines: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, list[int]]:
@@ -425,7 +423,7 @@ class Plan:
     @property
     def perspectives(self) -> tuple[str, ...]:
         """``summary``: the perspectives whose totals are kept (those with ledger lines)."""
-        return tuple(p for p in PERSPECTIVES if set(_PAYERS[p]) & set(self.payers))
+        return tuple(p for p in PERSPECTIVES if set(PAYERS_OF[p]) & set(self.payers))
 
     @property
     def channels(self) -> int:
@@ -530,11 +528,11 @@ def _totals(
     spans = plan.spans
     out = np.empty((plan.channels, n))
     for p, perspective in enumerate(plan.perspectives):
-        payers = [net[q] for q in _PAYERS[perspective] if q in net]
+        payers = [net[q] for q in PAYERS_OF[perspective] if q in net]
         real = payers[0] if len(payers) == 1 else payers[0] + payers[1]
         for b, factor in enumerate((price, None, pv)):
             if b == 0 and nominal is not None:
-                sides = [nominal[q] for q in _PAYERS[perspective] if q in nominal]
+                sides = [nominal[q] for q in PAYERS_OF[perspective] if q in nominal]
                 amounts = sides[0] if len(sides) == 1 else sides[0] + sides[1]
             else:
                 amounts = real if factor is None else real * factor
@@ -706,7 +704,7 @@ def plan_simulation(
     if level != SUMMARY:
         return plan
     present = set().union(*(set(side["payer"]) for side in lines))
-    payers = tuple(p for p in _PAYER_ORDER if p in present)
+    payers = tuple(p for p in PAYERS if p in present)
     spans = (_FIVE_YEARS, window.years) if window.years > _FIVE_YEARS else (window.years,)
     cross = len(sides) == 2 and (
         scenario.settings()["inflation_projection"]

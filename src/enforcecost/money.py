@@ -19,10 +19,11 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from .vocab import BASES, Basis
 
 __all__ = [
     "BASES",
@@ -33,8 +34,6 @@ __all__ = [
     "discount_factors",
 ]
 
-Basis = Literal["nominal", "real", "pv"]
-BASES: tuple[Basis, ...] = ("nominal", "real", "pv")
 
 FloatArray = npt.NDArray[np.float64]
 

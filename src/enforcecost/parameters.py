@@ -19,6 +19,8 @@ import pandas as pd
 
 from .distributions import Distribution, parse_distribution
 from .money import cpi_u
+from .provisions import PROVISIONS
+from .vocab import MONEY_GROUP, SOURCE_KINDS, SourceKind
 
 __all__ = [
     "PROVISIONS",
@@ -29,24 +31,9 @@ __all__ = [
     "registry",
 ]
 
-#: Provision modules, in the order of DESIGN §1, plus ``money`` for conventions.
-PROVISIONS: tuple[str, ...] = (
-    "hiring",
-    "removals",
-    "detainers",
-    "partnerships_287g",
-    "sanctuary",
-    "worksite",
-    "entry_fines",
-    "visa_sanctions",
-    "victims_office",
-    "reporting",
-    "tax_base",
-)
-_GROUPS = (*PROVISIONS, "money")
-
-SourceKind = Literal["seed", "published", "derived", "assumption"]
-SOURCE_KINDS: tuple[SourceKind, ...] = ("seed", "published", "derived", "assumption")
+#: Registry groups: every discovered provision, plus ``money`` for the price and
+#: discounting conventions.
+_GROUPS = (*PROVISIONS, MONEY_GROUP)
 
 _REQUIRED = {"provision", "description", "unit", "value", "bounds", "source_kind", "citation"}
 _OPTIONAL = {"secondhand", "dollar_year", "uncertainty", "allow_inf", "role", "note"}

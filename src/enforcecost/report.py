@@ -36,15 +36,10 @@ from .tables import (
     render_table,
     units_line,
 )
+from .vocab import PERSPECTIVE_LABELS, PERSPECTIVES
 
 __all__ = ["manifest", "write_comparison", "write_report"]
 
-_LABELS = {
-    "federal": "Federal",
-    "state_local": "State and local",
-    "government": "All governments",
-    "economy": "Economy (outside budgets)",
-}
 _PAGE = (8.5, 11.0)  # US letter, inches
 _LINES_PER_PAGE = 62
 
@@ -140,18 +135,18 @@ def _headline(res: Result) -> list[str]:
     span = f"FY{fy[0]}-FY{fy[-1]}"
     what = "impact" if res.has_baseline else "cost"
     lines = []
-    for perspective in ("federal", "state_local", "government", "economy"):
+    for perspective in PERSPECTIVES:
         if perspective not in perspectives_with_lines(res):
             continue
         if res.deterministic:
             total = res.total(perspective, "nominal")
-            lines.append(f"{_LABELS[perspective]}: {_money(float(total))} ({span}, nominal, "
-                         "central values)")
+            label = PERSPECTIVE_LABELS[perspective]
+            lines.append(f"{label}: {_money(float(total))} ({span}, nominal, central values)")
         else:  # also a reduction-only result: its exact mean and sketched percentiles
             p5, p50, p95 = np.asarray(res.quantile([0.05, 0.5, 0.95], perspective, "nominal"))
             mean = res.mean_total(perspective, "nominal")
             lines.append(
-                f"{_LABELS[perspective]}: mean {_money(mean)}, 90% range "
+                f"{PERSPECTIVE_LABELS[perspective]}: mean {_money(mean)}, 90% range "
                 f"{_money(float(p5))} to {_money(float(p95))} (median {_money(float(p50))}; "
                 f"{span}, nominal)"
             )
@@ -314,7 +309,7 @@ def write_report(
           *[ln.strip() for ln in head], ""]
     for perspective in perspectives_with_lines(res):
         t = tables[f"{perspective}_nominal"]
-        md += [f"## {_LABELS[perspective]}: by fiscal year and provision", "",
+        md += [f"## {PERSPECTIVE_LABELS[perspective]}: by fiscal year and provision", "",
                units_line(res, "nominal"), "", _md_table(t), ""]
     md += ["## Charts", ""]
     md += [f"![{name}](figures/{name}.png)" for name in figs]
@@ -353,8 +348,8 @@ def write_report(
         for perspective in perspectives_with_lines(res):
             if perspective == "federal":
                 continue
-            first += ["", *render_table(tables[f"{perspective}_nominal"],
-                                        f"{_LABELS[perspective]} net cost by fiscal year",
+            heading = f"{PERSPECTIVE_LABELS[perspective]} net cost by fiscal year"
+            first += ["", *render_table(tables[f"{perspective}_nominal"], heading,
                                         units_line(res, "nominal")).splitlines()]
         _text_pages(pdf, sc.name, first, size=6.2)
         for fig in figs.values():
@@ -387,7 +382,7 @@ def write_comparison(results: Sequence[tuple[str, Result]], folder: Path) -> dic
     rows = []
     for ident, res in results:
         row: dict[str, Any] = {"scenario": ident, "name": res.scenario.name}
-        for perspective in ("federal", "state_local", "government", "economy"):
+        for perspective in PERSPECTIVES:
             p5, p95 = np.atleast_1d(res.quantile([0.05, 0.95], perspective, "nominal"))
             row[f"{perspective}_mean_millions"] = res.mean_total(perspective, "nominal") / 1e6
             row[f"{perspective}_p5_millions"] = float(p5) / 1e6

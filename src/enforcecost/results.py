@@ -34,6 +34,7 @@ from ._sketch import QuantileSketch, width_for
 from .money import BASES, Basis, Window, discount_factors
 from .parameters import PROVISIONS
 from .provisions import Flows
+from .vocab import PAYERS_OF, PERSPECTIVES, Perspective
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -52,21 +53,11 @@ __all__ = [
     "nonmonetized",
 ]
 
-Perspective = Literal["federal", "state_local", "government", "economy"]
-PERSPECTIVES: tuple[Perspective, ...] = ("federal", "state_local", "government", "economy")
-_PAYERS: dict[str, tuple[str, ...]] = {
-    "federal": ("federal",),
-    "state_local": ("state_local",),
-    "government": ("federal", "state_local"),
-    "economy": ("economy",),
-}
 PERCENTILES = (5, 10, 50, 90, 95)
 _KEYS = ["provision", "item", "payer", "kind"]
 #: Labels of lines summed over provisions or items in a Monte Carlo result's kept detail.
 ALL_PROVISIONS = "all provisions"
 ALL_ITEMS = "all items"
-#: Bases of the window totals of :class:`Totals`, in channel order.
-_BASES: tuple[Basis, ...] = ("nominal", "real", "pv")
 #: Relative accuracy of the quantile sketches of a reduction-only result (see
 #: :class:`Totals`). Each sketched value is a draw's distance from the central run,
 #: so the error is a share of the spread, not of the level. At the 5th percentile of
@@ -195,7 +186,7 @@ class Totals:
     @staticmethod
     def size(perspectives: int, spans: int) -> int:
         """Number of channels."""
-        return perspectives * len(_BASES) * spans
+        return perspectives * len(BASES) * spans
 
     @staticmethod
     def empty_sketch(channels: int) -> QuantileSketch:
@@ -210,9 +201,9 @@ class Totals:
 
     def window(self, perspective: str, basis: str, span: int) -> int:
         """Channel of a perspective's total over the first ``span`` years."""
-        p, b, s = self.perspectives.index(perspective), _BASES.index(basis), \
+        p, b, s = self.perspectives.index(perspective), BASES.index(basis), \
             self.spans.index(span)
-        return (p * len(_BASES) + b) * len(self.spans) + s
+        return (p * len(BASES) + b) * len(self.spans) + s
 
     def sd(self, channels: np.ndarray) -> np.ndarray:
         """Sample standard deviation (``ddof=1``) of the channels' totals (0 for one draw)."""
@@ -525,11 +516,11 @@ class Result:
         return np.asarray(net * factor)
 
     def _mask(self, perspective: str) -> np.ndarray:
-        if perspective not in _PAYERS:
+        if perspective not in PAYERS_OF:
             raise ValueError(
                 f"'perspective' must be one of {', '.join(PERSPECTIVES)}: {perspective!r}"
             )
-        return self._lines()["payer"].isin(_PAYERS[perspective]).to_numpy()
+        return self._lines()["payer"].isin(PAYERS_OF[perspective]).to_numpy()
 
     def _year_mask(self, years: int | Sequence[int] | None) -> np.ndarray:
         fy = self.fiscal_years

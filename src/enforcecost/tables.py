@@ -34,6 +34,7 @@ from .money import BASES, Basis
 from .parameters import registry
 from .results import PERSPECTIVES, Perspective, Result
 from .scenario import Scenario, Setting
+from .vocab import PAYERS_OF, PERSPECTIVE_TITLES
 
 if TYPE_CHECKING:
     from .sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
@@ -62,13 +63,6 @@ __all__ = [
     "units_line",
 ]
 
-#: Heading of each perspective's table.
-PERSPECTIVE_TITLES: dict[str, str] = {
-    "federal": "Federal budget",
-    "state_local": "State and local budgets",
-    "government": "All governments (federal, state and local)",
-    "economy": "Economy (outside government budgets)",
-}
 
 _MILLION = 1e6
 _ZERO_DOLLARS = 0.5  # below half a dollar a cell shows "-" (zero)
@@ -155,14 +149,6 @@ def _money_words(res: Result, basis: Basis) -> str:
     return units_line(res, basis).split(", by fiscal year, ", 1)[1].split(";", 1)[0]
 
 
-_PERSPECTIVE_PAYERS = {
-    "federal": {"federal"},
-    "state_local": {"state_local"},
-    "government": {"federal", "state_local"},
-    "economy": {"economy"},
-}
-
-
 def perspectives_with_lines(res: Result, provision: str | None = None) -> list[Perspective]:
     """The perspectives that have at least one ledger line in ``res`` (of ``provision``,
     when given), in standard order."""
@@ -170,7 +156,7 @@ def perspectives_with_lines(res: Result, provision: str | None = None) -> list[P
     if provision is not None:
         lines = lines[lines["provision"] == provision]
     payers = set(lines["payer"])
-    return [p for p in PERSPECTIVES if payers & _PERSPECTIVE_PAYERS[p]]
+    return [p for p in PERSPECTIVES if payers & set(PAYERS_OF[p])]
 
 
 def format_millions(x: float) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from ..vocab import KINDS, PAYERS, Kind, Payer
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -35,10 +36,6 @@ FloatArray = npt.NDArray[np.float64]
 #: for one that changes by year (statutory amounts fixed in nominal dollars).
 Params = Mapping[str, FloatArray]
 
-Payer = Literal["federal", "state_local", "economy"]
-Kind = Literal["outlay", "revenue", "transfer", "economy"]
-PAYERS: tuple[Payer, ...] = ("federal", "state_local", "economy")
-KINDS: tuple[Kind, ...] = ("outlay", "revenue", "transfer", "economy")
 
 DAYS_PER_YEAR = 365
 WEEKS_PER_YEAR = 52

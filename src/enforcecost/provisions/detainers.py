@@ -12,9 +12,13 @@ from __future__ import annotations
 from ._core import Line, Params
 from .pipeline import Flows
 
-__all__ = ["PROVISION", "book"]
+__all__ = ["LABEL", "ORDER", "PROVISION", "book"]
 
 PROVISION = "detainers"
+#: A reader's name for the provision (tables, charts, reports).
+LABEL = "Detainers"
+#: Its place in tables and charts (the order of the executive order's summary).
+ORDER = 30
 
 
 def book(p: Params, flows: Flows) -> list[Line]:

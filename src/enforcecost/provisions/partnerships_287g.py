@@ -10,9 +10,13 @@ from __future__ import annotations
 from ._core import Line, Params
 from .pipeline import Flows
 
-__all__ = ["PROVISION", "book"]
+__all__ = ["LABEL", "ORDER", "PROVISION", "book"]
 
 PROVISION = "partnerships_287g"
+#: A reader's name for the provision (tables, charts, reports).
+LABEL = "287(g) agreements"
+#: Its place in tables and charts (the order of the executive order's summary).
+ORDER = 40
 
 
 def book(p: Params, flows: Flows) -> list[Line]:

@@ -11,9 +11,13 @@ from __future__ import annotations
 from ._core import FloatArray, Line, Params
 from .pipeline import Flows
 
-__all__ = ["PROVISION", "book"]
+__all__ = ["LABEL", "ORDER", "PROVISION", "book"]
 
 PROVISION = "removals"
+#: A reader's name for the provision (tables, charts, reports).
+LABEL = "Removals"
+#: Its place in tables and charts (the order of the executive order's summary).
+ORDER = 20
 
 
 def book(p: Params, flows: Flows) -> list[Line]:

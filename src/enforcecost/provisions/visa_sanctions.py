@@ -16,9 +16,13 @@ import numpy as np
 from ._core import Line, Params, by_year
 from .pipeline import Flows
 
-__all__ = ["PROVISION", "book"]
+__all__ = ["LABEL", "ORDER", "PROVISION", "book"]
 
 PROVISION = "visa_sanctions"
+#: A reader's name for the provision (tables, charts, reports).
+LABEL = "Visa sanctions"
+#: Its place in tables and charts (the order of the executive order's summary).
+ORDER = 80
 
 
 def book(p: Params, flows: Flows) -> list[Line]:
