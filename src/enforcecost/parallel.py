@@ -31,9 +31,11 @@ enforcecost.parallel``. It is never applied to the calling process.
 end too instead of holding their memory indefinitely: the fork server watches
 its parent (:func:`_serve_forks`, a thread polling the parent pid once a
 second) and each worker its fork server (:func:`_start_worker`, by the
-parent-death signal on Linux, else by the same polling). The workers of a ``LocalCluster`` end by
-Dask's own mechanism (each holds a pipe to its nanny, which lives in the calling
-process). Workers of an existing cluster are the cluster's business.
+parent-death signal on Linux, else by the same polling). On Windows (spawned
+workers) the parent pid does not change when the parent dies, so this is not
+detected there. The workers of a ``LocalCluster`` end by Dask's own mechanism
+(each holds a pipe to its nanny, which lives in the calling process). Workers
+of an existing cluster are the cluster's business.
 
 Examples
 --------
