@@ -325,6 +325,100 @@ def test_processes_equal_in_process(
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
 
 
+# -- workers die with their parent ------------------------------------------------------------
+_ORPHAN_CHILD = """
+import sys
+import enforcecost as ec
+
+def started(n):
+    if not started.done:
+        started.done = True
+        print("started", flush=True)
+started.done = False
+backend = sys.argv[1] if sys.argv[1] != "-" else None
+ec.simulate(ec.load_scenario("eo13768"), draws=10_000_000, seed=1, detail="summary",
+            block_size=2000, workers=2, backend=backend, progress=started)
+"""
+
+
+def _children() -> dict[int, list[int]]:
+    """Live processes by parent pid, from /proc (zombies left out: they hold no memory)."""
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if fields[0] != "Z":
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+    return kids
+
+
+def _descendants(pid: int) -> set[int]:
+    kids, found, todo = _children(), set(), [pid]
+    while todo:
+        for kid in kids.get(todo.pop(), []):
+            found.add(kid)
+            todo.append(kid)
+    return found
+
+
+def _living(pids: set[int]) -> set[int]:
+    alive = {p for ps in _children().values() for p in ps}
+    return pids & alive
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("backend", ["processes", pytest.param("dask", marks=pytest.mark.slow)])
+def test_workers_die_with_a_killed_parent(backend: str) -> None:
+    """SIGKILL of the process running a study (no clean-up runs) ends every process it
+    started: fork server, workers, resource tracker; or the LocalCluster's workers."""
+    import subprocess
+
+    if backend == "dask":
+        pytest.importorskip("distributed")
+    found: set[int] = set()
+    with subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_CHILD, "-" if backend == "processes" else backend],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    ) as child:
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline() == "started\n", "the study never started"
+            found = _descendants(child.pid)
+            assert len(found) >= 2, found  # at least the two workers
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+            deadline = time.monotonic() + 10.0
+            while _living(found) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not _living(found), f"outlived their parent: {sorted(_living(found))}"
+        finally:
+            child.kill()
+            for pid in _living(found):
+                os.kill(pid, signal.SIGKILL)
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX process checks")
+def test_a_worker_forked_after_its_parent_died_exits() -> None:
+    """If the pool's process died while the fork server was still importing (so the server
+    watches whoever adopted it), a worker forked later checks that process itself."""
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid is free: a parent that died
+    code = ("import os, sys; from enforcecost import parallel as p\n"
+            "p._server_pid, p._server_parent = os.getppid(), 1\n"
+            "p._start_worker(int(sys.argv[1])); print('kept running')")
+    for parent, kept in ((gone.pid, False), (os.getpid(), True)):
+        run = subprocess.run([sys.executable, "-c", code, str(parent)],
+                             capture_output=True, text=True, timeout=60)
+        assert run.stderr == ""
+        assert (run.returncode, run.stdout) == ((0, "kept running\n") if kept else (1, ""))
+
+
 def test_cli_passes_workers_and_scheduler_through(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -882,6 +883,47 @@ def test_replace_checks_changes_as_code(changes: dict[str, Any], problem: Proble
         sc.replace(**changes)
     assert info.value.problems == [problem]
 
+
+
+def test_parameters_cannot_be_changed_in_place() -> None:
+    """Settings change only through replace(), which checks them; a scenario still pickles."""
+    import copy
+    import pickle
+
+    sc = Scenario(name="a", parameters={"ero_officers_added": 5000})
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        sc.parameters["ero_officers_added"] = Setting(-1.0)  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        sc.parameters.update({})  # type: ignore[attr-defined]
+    for twin in (pickle.loads(pickle.dumps(sc)), copy.deepcopy(sc)):
+        assert twin == sc
+        with pytest.raises(TypeError, match="does not support item assignment"):
+            twin.parameters["ero_officers_added"] = Setting(-1.0)  # type: ignore[index]
+    wider = sc.replace(parameters={"bed_day_cost": 140})
+    assert sorted(wider.parameters) == ["bed_day_cost", "ero_officers_added"]
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        wider.parameters["bed_day_cost"] = Setting(1.0)  # type: ignore[index]
+
+
+@pytest.mark.parametrize("number", [np.int64(5000), np.int32(5000), np.float64(5000.0),
+                                    np.float32(5000.0)])
+def test_numpy_numbers_are_parameter_values(number: Any) -> None:
+    sc = Scenario(name="a", parameters={
+        "ero_officers_added": number,
+        "bed_day_cost": {"value": np.int64(133)},
+        "detention_share": {"dist": "triangular", "low": np.int64(0), "mode": 0.5,
+                            "high": np.float64(1.0)},
+    })
+    assert sc.parameters["ero_officers_added"].value == 5000.0
+    assert sc.parameters["bed_day_cost"].value == 133.0
+    assert sc.parameters["detention_share"].dist == Distribution(
+        "triangular", {"low": 0.0, "mode": 0.5, "high": 1.0})
+
+
+@pytest.mark.parametrize("flag", [True, np.True_])
+def test_a_bool_is_not_a_parameter_value(flag: Any) -> None:
+    with pytest.raises(ScenarioError, match=r"ero_officers_added: must be a number or a table"):
+        Scenario(name="a", parameters={"ero_officers_added": flag})
 
 def test_fixed_drops_correlations_with_the_distributions() -> None:
     sc = load_scenario("eo13768").replace(correlations=[("voice_staff", "bed_day_cost", 0.5)])

@@ -117,6 +117,32 @@ def test_bad_arguments() -> None:
         ec.simulate(sc, draws=4, detail="items")  # type: ignore[arg-type]
 
 
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (np.random.default_rng(1), TypeError,
+         r"'seed' must be None or a non-negative integer: Generator\(PCG64\).*; a random "
+         r"generator is not accepted: a result must be reproducible from its seed"),
+        ("1", TypeError, r"'seed' must be None or a non-negative integer: '1'$"),
+        (True, TypeError, r"'seed' must be None or a non-negative integer: True \(a bool"),
+        (np.random.SeedSequence(1), TypeError, r"'seed' must be None or a non-negative "
+         r"integer: SeedSequence\(.*derived from an integer seed"),
+        (1.0, TypeError, r"'seed' must be None or a non-negative integer: 1\.0"),
+        (-1, ValueError, r"'seed' must be >= 0: -1"),
+    ],
+)
+def test_a_bad_seed_is_named_with_the_rule(seed: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        ec.simulate(ec.Scenario(name="x"), draws=4, seed=seed)  # type: ignore[arg-type]
+
+
+def test_a_numpy_integer_seed_is_that_seed() -> None:
+    sc = ec.Scenario(name="x")
+    a = ec.simulate(sc, draws=8, seed=np.int64(5))  # type: ignore[arg-type]
+    np.testing.assert_array_equal(a.total("federal"), ec.simulate(sc, draws=8, seed=5).total(
+        "federal"))
+
 def test_the_baseline_costs_the_same_provisions(eo: ec.Scenario) -> None:
     """Restricting a scenario's provisions restricts its baseline too (like with like)."""
     part = eo.replace(provisions=("hiring", "removals"))

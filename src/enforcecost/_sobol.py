@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from .sampling import _sobol_seek
+from .sampling import _sobol_seek, check_seed
 
 __all__ = ["ConfidenceInterval", "SobolResult", "SupportsPPF", "sobol_indices"]
 
@@ -93,13 +93,9 @@ def _seed_sequence(seed: object) -> np.random.SeedSequence:
         return seed
     if seed is None:
         return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"'seed' must be None, a non-negative integer or a numpy.random.SeedSequence: {seed!r}"
-        )
-    if seed < 0:
-        raise ValueError(f"'seed' must be >= 0: {seed!r}")
-    return np.random.SeedSequence(int(seed))
+    return np.random.SeedSequence(
+        check_seed(seed, "None, a non-negative integer or a numpy.random.SeedSequence")
+    )
 
 
 def _check_func(func: object) -> None:

@@ -412,7 +412,8 @@ def _closed_form(kind: str, a: Mapping[str, Any]) -> Any:
     return None
 
 def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """An int or float, Python's or NumPy's; not a bool (``numpy.bool_`` is neither)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
 def _to_float(value: int | float) -> float:

@@ -55,7 +55,7 @@ from .results import (
     align,
     union_lines,
 )
-from .sampling import Correlate, design
+from .sampling import Correlate, check_seed, design
 from .scenario import Sampler, Scenario, Setting
 from .vocab import PAYERS, PAYERS_OF, PERSPECTIVES
 
@@ -907,7 +907,7 @@ def simulate(
     (256,)
     """
     draws = scenario.run.draws if draws is None else draws
-    seed = scenario.run.seed if seed is None else seed
+    seed = scenario.run.seed if seed is None else check_seed(seed, "None or a non-negative integer")
     sampler = scenario.run.sampler if sampler is None else sampler
     if isinstance(draws, bool) or not (isinstance(draws, int | np.integer) and draws >= 1):
         raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")

@@ -55,6 +55,7 @@ chunks and 0.002 over three 65,536-row chunks.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from functools import lru_cache
 from typing import Any, Literal
@@ -63,7 +64,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-__all__ = ["CACHED_CHUNKS", "CHUNK", "Correlate", "design", "iman_conover"]
+__all__ = ["CACHED_CHUNKS", "CHUNK", "Correlate", "check_seed", "design", "iman_conover"]
 
 #: Columns and their target rank-correlation matrix, hashable (tuples).
 Correlate = tuple[tuple[int, ...], tuple[tuple[float, ...], ...]]
@@ -77,6 +78,58 @@ CACHED_CHUNKS = 4
 _PIECE = 1 << 13  # Sobol' rows drawn at a time for a correlated chunk
 
 _SOBOL, _LHS_PERM, _LHS_JITTER, _RANDOM, _IMAN_CONOVER = 0, 1, 2, 3, 4  # stream purposes
+
+
+def check_seed(seed: object, accepted: str = "a non-negative integer") -> int:
+    """``seed`` as an int, or an error naming the argument, the rule and the value.
+
+    The one check of every study's ``seed`` (callers handle None, and a
+    :class:`numpy.random.SeedSequence` where they take one, before it).
+
+    Parameters
+    ----------
+    seed : object
+        An int or numpy integer >= 0; not a bool.
+    accepted : str
+        What the caller accepts, for the message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        For a value of another type (a bool, a string, a float, a Generator...).
+    ValueError
+        For a negative integer.
+
+    Examples
+    --------
+    >>> check_seed(np.int64(7))
+    7
+    >>> check_seed(np.random.default_rng(7))
+    Traceback (most recent call last):
+    ...
+    TypeError: 'seed' must be a non-negative integer: Generator(PCG64) ...
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        why = ""
+        if isinstance(seed, bool):
+            why = " (a bool is not a seed)"
+        elif isinstance(seed, np.random.Generator | np.random.BitGenerator
+                        | np.random.RandomState):
+            why = ("; a random generator is not accepted: a result must be reproducible "
+                   "from its seed, and a generator's state changes as it is drawn from "
+                   "(pass an integer, e.g. rng.integers(2**63))")
+        elif isinstance(seed, np.random.SeedSequence):
+            why = ("; the streams of the design are derived from an integer seed "
+                   "(pass an integer)")
+        shown = " ".join(repr(seed).split())  # a SeedSequence's repr spans lines
+        raise TypeError(f"'seed' must be {accepted}: {shown}{why}")
+    if seed < 0:
+        raise ValueError(f"'seed' must be >= 0: {seed!r}")
+    return int(seed)
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -156,8 +209,7 @@ def design(
         return out
     if not (0 <= start < stop <= n):
         raise ValueError(f"block must satisfy 0 <= start < stop <= n: {start}, {stop}, {n}")
-    if seed < 0:
-        raise ValueError(f"'seed' must be >= 0: {seed}")
+    seed = check_seed(seed)
     count = stop - start
     if d == 0:
         return np.empty((count, 0))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -141,7 +142,8 @@ class Scenario:
         The provisions costed (default: all eleven).
     parameters : mapping
         Overrides of the registry: ``name -> number | {value=...} | {dist=...}``
-        (plain values are parsed into :class:`Setting`).
+        (plain values are parsed into :class:`Setting`). Kept as a read-only
+        mapping of settings: change them with :meth:`replace`, which checks them.
     baseline : Scenario or None
         The scenario the impact is measured against, on the same draws and
         over this scenario's window, dollar year, discount rate and provisions
@@ -219,12 +221,23 @@ class Scenario:
         if problems:
             raise ScenarioError(problems)
         object.__setattr__(self, "provisions", tuple(self.provisions))
-        object.__setattr__(self, "parameters", settings)
+        object.__setattr__(self, "parameters", MappingProxyType(settings))  # no edits in place
         object.__setattr__(self, "correlations", correlations)
         base = self.baseline
         if base is not None and base.provisions != self.provisions:
             # The impact compares like with like: the baseline costs the same provisions.
             object.__setattr__(self, "baseline", replace(base, provisions=self.provisions))
+
+    # -- pickling (a mappingproxy does not pickle) ------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["parameters"] = dict(self.parameters)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state, parameters=MappingProxyType(dict(state["parameters"])))
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     # -- views -------------------------------------------------------------
     def settings(self) -> dict[str, Setting]:
@@ -310,7 +323,8 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+    """An int or float, Python's or NumPy's; not a bool (``numpy.bool_`` is neither)."""
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
 
 
 def _float(v: int | float) -> float:
