@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from enforcecost._sobol import sobol_indices
+from enforcecost.sensitivity import sobol_indices
 
 FloatArray = npt.NDArray[np.float64]
 

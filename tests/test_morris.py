@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from enforcecost._morris import MorrisResult, morris_indices
+from enforcecost.sensitivity import MorrisResult, morris_indices
 
 FloatArray = npt.NDArray[np.float64]
 TAIL = 1e-3  # end levels are clipped to [TAIL, 1 - TAIL]

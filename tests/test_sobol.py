@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from enforcecost._sobol import SobolResult, sobol_indices
+from enforcecost.sensitivity import SobolResult, sobol_indices
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -19,8 +19,7 @@ import pytest
 from scipy import stats
 from scipy.stats import qmc
 
-from enforcecost import _sobol
-from enforcecost._sobol import SobolResult, sobol_indices
+from enforcecost.sensitivity import SobolResult, _saltelli, sobol_indices
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -226,7 +225,7 @@ def test_design_rows_identical_to_whole_design(batch: int | None) -> None:
 @pytest.mark.parametrize("tile", [4, 32, 2**12])
 def test_identical_for_any_batch(tile: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches straddling tiles, replicates and blocks: the same bits as one call."""
-    monkeypatch.setattr(_sobol, "_TILE", tile)
+    monkeypatch.setattr(_saltelli, "_TILE", tile)
     kwargs: dict[str, Any] = {"seed": 9, "replicates": 4, "groups": ["a", "a", "b"],
                               "output_names": ["f", "g"]}
     whole = sobol_indices(two_outputs, ISHIGAMI_DISTS, 2**7, **kwargs)
@@ -251,21 +250,21 @@ def test_memory_bounded_by_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     """A call generates at most its own number of base rows; the outputs kept are
     f(A), f(B) and the per-replicate sums, not one number per run."""
     generated: list[int] = []
-    uniform = _sobol._SaltelliDesign._uniform
+    uniform = _saltelli._SaltelliDesign._uniform
 
     def spy(self: Any, lo: int, hi: int) -> FloatArray:
         generated.append(hi - lo)
         return uniform(self, lo, hi)
 
-    monkeypatch.setattr(_sobol._SaltelliDesign, "_uniform", spy)
+    monkeypatch.setattr(_saltelli._SaltelliDesign, "_uniform", spy)
     kept: list[Any] = []
-    estimates = _sobol._Reductions.estimates
+    estimates = _saltelli._Reductions.estimates
 
     def keep(self: Any) -> Any:
         kept.append(self)
         return estimates(self)
 
-    monkeypatch.setattr(_sobol._Reductions, "estimates", keep)
+    monkeypatch.setattr(_saltelli._Reductions, "estimates", keep)
     n, batch = 2**12, 300
     sobol_indices(two_outputs, ISHIGAMI_DISTS, n, seed=1, batch=batch)
     assert max(generated) <= batch
