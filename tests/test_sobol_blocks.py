@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,8 @@ from scipy import stats
 from scipy.stats import qmc
 
 from enforcecost.sensitivity import SobolResult, _saltelli, sobol_indices
+from enforcecost.sensitivity import test_functions as tf
+from enforcecost.sensitivity.test_functions import ishigami
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,14 +30,7 @@ ISHIGAMI_DISTS = [stats.uniform(-np.pi, 2 * np.pi)] * 3
 G_A = np.array([0.0, 1.0, 4.5, 9.0, 99.0, 99.0])
 G_DISTS = [stats.uniform(0, 1)] * len(G_A)
 MIXED_DISTS = [stats.norm(10, 2), stats.lognorm(0.5), stats.uniform(0, 1), stats.gamma(2.0)]
-
-
-def ishigami(x: FloatArray) -> FloatArray:
-    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
-
-
-def g_function(x: FloatArray) -> FloatArray:
-    return np.prod((np.abs(4 * x - 2) + G_A) / (1 + G_A), axis=1)
+g_function = partial(tf.g_function, a=G_A)
 
 
 def two_outputs(x: FloatArray) -> FloatArray:

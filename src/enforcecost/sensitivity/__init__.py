@@ -10,6 +10,10 @@ The same estimators work on any vectorized function
 the scenario's impact as a plain function of its uncertain inputs so SALib,
 EMA Workbench or SciPy can drive the model too.
 
+**Test functions.** :mod:`enforcecost.sensitivity.test_functions` has the
+Ishigami, Sobol' G and linear functions with their analytic indices, to check
+an estimator against.
+
 **Parallel studies.** The estimators call the model on batches of design rows
 (``batch=``, on the client). Given ``workers=``, ``scheduler=`` or ``backend=``
 (:mod:`enforcecost.parallel`), each batch is split into blocks of
@@ -27,6 +31,7 @@ trajectory, the size of the elementary effects it returns).
 
 from __future__ import annotations
 
+from . import test_functions
 from ._morris import morris_indices
 from ._results import ConfidenceInterval, MorrisResult, SobolResult
 from ._scenario import Output, as_function
@@ -46,5 +51,6 @@ __all__ = [
     "morris_indices",
     "sobol",
     "sobol_indices",
+    "test_functions",
     "tornado",
 ]
