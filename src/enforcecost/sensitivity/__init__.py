@@ -10,9 +10,12 @@ The same estimators work on any vectorized function
 the scenario's impact as a plain function of its uncertain inputs so SALib,
 EMA Workbench or SciPy can drive the model too.
 
-**Test functions.** :mod:`enforcecost.sensitivity.test_functions` has the
-Ishigami, Sobol' G and linear functions with their analytic indices, to check
-an estimator against.
+**Methods and test functions.** :data:`METHODS` is the table of the
+scenario-level methods: each one's study, options and their defaults, the
+model runs it will make, its tables and its chart, so a front end (the CLI)
+drives every method the same way. :mod:`enforcecost.sensitivity.test_functions`
+has the Ishigami, Sobol' G and linear functions with their analytic indices,
+to check an estimator against.
 
 **Parallel studies.** The estimators call the model on batches of design rows
 (``batch=``, on the client). Given ``workers=``, ``scheduler=`` or ``backend=``
@@ -32,6 +35,7 @@ trajectory, the size of the elementary effects it returns).
 from __future__ import annotations
 
 from . import test_functions
+from ._methods import METHODS, Method
 from ._morris import morris_indices
 from ._results import ConfidenceInterval, MorrisResult, SobolResult
 from ._scenario import Output, as_function
@@ -39,7 +43,9 @@ from ._sobol import sobol_indices
 from ._studies import ScenarioMorris, ScenarioSobol, TornadoResult, morris, sobol, tornado
 
 __all__ = [
+    "METHODS",
     "ConfidenceInterval",
+    "Method",
     "MorrisResult",
     "Output",
     "ScenarioMorris",
