@@ -23,13 +23,15 @@ import argparse
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from enforcecost._sobol import sobol_indices
+from enforcecost.sensitivity import sobol_indices
+from enforcecost.sensitivity.test_functions import g_function, g_function_indices
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -37,20 +39,6 @@ FloatArray = npt.NDArray[np.float64]
 def g_coefficients(d: int) -> FloatArray:
     """a = (0, 1, 4.5, 9, 99, 99, ...): four influential inputs, the rest nearly inert."""
     return np.r_[[0.0, 1.0, 4.5, 9.0], np.full(max(d - 4, 0), 99.0)][:d]
-
-
-def g_function(a: FloatArray) -> Callable[[FloatArray], FloatArray]:
-    def f(x: FloatArray) -> FloatArray:
-        return np.prod((np.abs(4 * x - 2) + a) / (1 + a), axis=1)
-
-    return f
-
-
-def g_indices(a: FloatArray) -> tuple[FloatArray, FloatArray]:
-    vi = 1 / (3 * (1 + a) ** 2)
-    v = np.prod(1 + vi) - 1
-    st = vi * np.prod(1 + vi) / (1 + vi) / v
-    return vi / v, st
 
 
 def run_enforcecost(
@@ -145,8 +133,8 @@ def main() -> None:
     args = parser.parse_args()
     d, n, seed = args.d, args.n, args.seed
     a = g_coefficients(d)
-    f = g_function(a)
-    truth = g_indices(a)
+    f = partial(g_function, a=a)
+    truth = g_function_indices(a)
 
     runs = {"enforcecost (R=16)": run_enforcecost(f, d, n, seed)}
     runs["enforcecost (R=4)"] = run_enforcecost(f, d, n, seed, replicates=4)

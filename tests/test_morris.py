@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -12,15 +13,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from enforcecost._morris import MorrisResult, morris_indices
+from enforcecost.sensitivity import MorrisResult, morris_indices
+from enforcecost.sensitivity.test_functions import ishigami, linear, linear_mu_star
 
 FloatArray = npt.NDArray[np.float64]
 TAIL = 1e-3  # end levels are clipped to [TAIL, 1 - TAIL]
-
-
-def ishigami(x: FloatArray) -> FloatArray:
-    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
-
 
 ISHIGAMI_DISTS = [stats.uniform(-np.pi, 2 * np.pi)] * 3
 
@@ -30,7 +27,9 @@ ISHIGAMI_DISTS = [stats.uniform(-np.pi, 2 * np.pi)] * 3
 
 def test_linear_uniform_mu_star_proportional_to_coefficients() -> None:
     coef = np.array([2.0, -1.0, 0.5, 0.0])
-    res = morris_indices(lambda x: x @ coef, [stats.uniform()] * 4, 10, seed=0)
+    dists = [stats.uniform()] * 4
+    res = morris_indices(partial(linear, coef=coef), dists, 10, seed=0)
+    np.testing.assert_allclose(res.mu_star, linear_mu_star(coef, dists), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(res.mu_star, 0.9 * np.abs(coef), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(res.mu, 0.9 * coef, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(res.sigma, 0.0, atol=1e-12)
@@ -43,7 +42,8 @@ def test_effects_are_per_p5_p95_range_in_natural_units() -> None:
     dists = [stats.norm(10, 3), stats.uniform(2, 6), stats.lognorm(0.7), stats.gamma(2)]
     coef = np.array([1.0, -3.0, 0.25, 2.0])
     scale = np.array([dist.ppf(0.95) - dist.ppf(0.05) for dist in dists])
-    res = morris_indices(lambda x: x @ coef, dists, 25, levels=6, seed=3)
+    res = morris_indices(partial(linear, coef=coef), dists, 25, levels=6, seed=3)
+    np.testing.assert_allclose(res.mu_star, linear_mu_star(coef, dists), rtol=1e-9)
     np.testing.assert_allclose(res.scale, scale, rtol=1e-12)
     np.testing.assert_allclose(res.elementary_effects, np.tile(coef * scale, (25, 1)), rtol=1e-9)
     np.testing.assert_allclose(res.sigma, 0.0, atol=1e-9)

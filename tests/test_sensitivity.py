@@ -10,11 +10,17 @@ Var(X1 X2) = mu2^2 V1 + mu1^2 V2 + V1 V2, S1 = mu2^2 V1 / V, ST1 = (mu2^2 V1 + V
 
 from __future__ import annotations
 
+import inspect
+import subprocess
+import sys
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost.sensitivity import Output, as_function, morris, sobol, tornado
+from enforcecost import sensitivity, tables
+from enforcecost.sensitivity import METHODS, Output, as_function, morris, sobol, tornado
 
 LOW1, HIGH1 = 20.0, 80.0
 LOW2, HIGH2 = 100_000.0, 180_000.0
@@ -119,3 +125,87 @@ def test_output_choices_and_errors() -> None:
         tornado(sc, "budget")
     with pytest.raises(ValueError, match="no uncertain inputs"):
         tornado(ec.Scenario(name="fixed").fixed())
+
+
+# -- the method table ----------------------------------------------------------------------
+def test_method_table_lists_the_studies_and_their_defaults() -> None:
+    assert list(METHODS) == ["tornado", "morris", "sobol"]
+    assert [m.study for m in METHODS.values()] == [tornado, morris, sobol]
+    for method in METHODS.values():
+        params = inspect.signature(method.study).parameters
+        for name, default in method.options.items():  # the signature is the one source
+            assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+            assert default == params[name].default
+        assert hasattr(tables, method.table)
+    assert METHODS["sobol"].options["replicates"] == 16
+    assert dict(METHODS["sobol"].options) == {"n": 4096, "replicates": 16, "seed": None,
+                                              "by_source": True}
+    assert METHODS["morris"].options["trajectories"] == 20
+    assert METHODS["tornado"].options == {}
+    sobol_indices_default = inspect.signature(sensitivity.sobol_indices).parameters["replicates"]
+    assert sobol_indices_default.default == METHODS["sobol"].options["replicates"]
+
+
+def test_method_table_charts_are_named_without_loading_matplotlib() -> None:
+    code = ("import sys, enforcecost.sensitivity as s; s.METHODS['sobol'].planned_runs; "
+            "assert 'matplotlib' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    plot = pytest.importorskip("enforcecost.plot")
+    for method in METHODS.values():
+        assert callable(getattr(plot, method.chart))
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("tornado", {}),
+        ("morris", {"trajectories": 3, "seed": 1}),
+        ("sobol", {"n": 64, "replicates": 4, "seed": 2}),
+        ("sobol", {"n": 32, "seed": None, "by_source": False}),
+    ],
+)
+def test_planned_runs_are_the_runs_made(name: str, options: dict[str, object]) -> None:
+    method = METHODS[name]
+    sc = _product_scenario()
+    counted: list[int] = []
+    res = method.run(sc, REAL, progress=counted.append, **options)
+    assert method.planned_runs(sc, **options) == method.runs(res) == sum(counted)
+    frames = method.frames(res)
+    assert all(isinstance(frame, pd.DataFrame) for frame in frames.values())
+    assert next(iter(frames)) == name
+    assert isinstance(method.render_table(res, top=2), str)
+    assert all(": " in line for line in method.details(res))
+
+
+def test_planned_runs_count_the_groups_of_each_design() -> None:
+    """eo13768: d + 2 blocks and one per group of two or more inputs, per grouping."""
+    sc = ec.load_scenario("eo13768")
+    d = len(ec.model.uncertain_inputs(sc))
+    meta = pd.DataFrame([ec.registry()[n].__dict__ for n in ec.model.uncertain_inputs(sc)])
+    groups = [int((meta[attr].value_counts() >= 2).sum()) for attr in ("provision", "source_kind")]
+    assert METHODS["tornado"].planned_runs(sc) == 2 * d + 1
+    assert METHODS["morris"].planned_runs(sc, trajectories=None) == 20 * (d + 1)
+    assert METHODS["sobol"].planned_runs(sc, n=256) == sum(256 * (d + 2 + g) for g in groups)
+    assert METHODS["sobol"].planned_runs(sc, n=256, by_source=False) == 256 * (d + 2 + groups[0])
+
+
+def test_method_options_problems_and_errors() -> None:
+    sobol_m, morris_m = METHODS["sobol"], METHODS["morris"]
+    assert sobol_m.problems(n=None, seed=None) == {}
+    assert sobol_m.problems(n=100) == {
+        "n": "must be 16 times a power of 2, at least 32 (e.g. 256, 1024, 4096)"
+    }
+    assert sobol_m.problems(n=24, replicates=4) == {
+        "n": "must be 4 times a power of 2, at least 8 (e.g. 64, 256, 1024)"
+    }
+    assert morris_m.problems(trajectories=1, levels=3, seed=-1) == {
+        "trajectories": "must be a whole number >= 2",
+        "levels": "must be an even whole number >= 2",
+        "seed": "must be a whole number >= 0",
+    }
+    with pytest.raises(ValueError, match=r"^'n' must be 16 times a power of 2.*: 100$"):
+        sobol_m.planned_runs(_product_scenario(), n=100)
+    with pytest.raises(TypeError, match="method 'morris' has no option 'n'"):
+        morris_m.problems(n=64)
+    with pytest.raises(ValueError, match="'trajectories' must be a whole number >= 2: 1"):
+        morris_m.run(_product_scenario(), REAL, trajectories=1)

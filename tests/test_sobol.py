@@ -12,6 +12,7 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -21,55 +22,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from enforcecost._sobol import SobolResult, sobol_indices
+from enforcecost.sensitivity import SobolResult, sobol_indices
+from enforcecost.sensitivity import test_functions as tf
+from enforcecost.sensitivity.test_functions import ishigami, ishigami_indices
 
 FloatArray = npt.NDArray[np.float64]
 
 # ----------------------------------------------------------------------------- references
 
-ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
 ISHIGAMI_DISTS = [stats.uniform(-np.pi, 2 * np.pi)] * 3
 ISHIGAMI_NAMES = ["x1", "x2", "x3"]
 
 
-def ishigami(x: FloatArray) -> FloatArray:
-    return (
-        np.sin(x[:, 0])
-        + ISHIGAMI_A * np.sin(x[:, 1]) ** 2
-        + ISHIGAMI_B * x[:, 2] ** 4 * np.sin(x[:, 0])
-    )
-
-
-def ishigami_indices() -> tuple[FloatArray, FloatArray]:
-    """Analytic S1 and ST of the Ishigami function (Ishigami and Homma 1990)."""
-    a, b, pi = ISHIGAMI_A, ISHIGAMI_B, np.pi
-    v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
-    v2 = a**2 / 8
-    v13 = b**2 * pi**8 * (1 / 18 - 1 / 50)
-    v = v1 + v2 + v13
-    return np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
-
-
 G_A = np.array([0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0])
 G_DISTS = [stats.uniform(0, 1)] * len(G_A)
+g_function = partial(tf.g_function, a=G_A)
 
 
-def g_function(x: FloatArray) -> FloatArray:
-    return np.prod((np.abs(4 * x - 2) + G_A) / (1 + G_A), axis=1)
-
-
-def g_indices() -> tuple[FloatArray, FloatArray]:
-    """Analytic S1 and ST of Sobol' G-function."""
-    vi = 1 / (3 * (1 + G_A) ** 2)
-    v = np.prod(1 + vi) - 1
-    st = np.array([vi[i] * np.prod(np.delete(1 + vi, i)) for i in range(len(G_A))]) / v
-    return vi / v, st
-
-
-def test_references_match_published_values() -> None:
-    s1, st = ishigami_indices()
-    np.testing.assert_allclose(s1, [0.3139, 0.4424, 0.0], atol=5e-5)
-    np.testing.assert_allclose(st, [0.5576, 0.4424, 0.2437], atol=5e-5)
+def g_indices() -> tf.Indices:
+    return tf.g_function_indices(G_A)
 
 
 # ----------------------------------------------------------------------------- accuracy
@@ -92,7 +63,7 @@ def test_ishigami_matches_analytic(seed: int) -> None:
     res = sobol_indices(ishigami, ISHIGAMI_DISTS, 2**14, seed=seed)
     assert_close_to(res, *ishigami_indices())
     assert res.evaluations == 2**14 * 5
-    assert res.mean == pytest.approx(ISHIGAMI_A / 2, abs=0.01)  # E f = a / 2
+    assert res.mean == pytest.approx(7.0 / 2, abs=0.01)  # E f = a / 2
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -106,9 +77,8 @@ def test_unbounded_inputs_linear_function() -> None:
     """Normal and lognormal inputs: S1 = ST = c_i^2 var(x_i) / sum_j c_j^2 var(x_j)."""
     dists = [stats.norm(1, 2), stats.lognorm(0.5), stats.t(5)]
     coef = np.array([1.0, 3.0, -0.5])
-    var = np.array([dist.var() for dist in dists]) * coef**2
-    res = sobol_indices(lambda x: x @ coef, dists, 2**14, seed=3)
-    assert_close_to(res, var / var.sum(), var / var.sum())
+    res = sobol_indices(partial(tf.linear, coef=coef), dists, 2**14, seed=3)
+    assert_close_to(res, *tf.linear_indices(coef, dists))
 
 
 @settings(max_examples=15, deadline=None)
@@ -116,8 +86,9 @@ def test_unbounded_inputs_linear_function() -> None:
 def test_additive_functions(coef: list[float]) -> None:
     """For f = sum c_i x_i with U(0, 1) inputs, S1 = ST = c_i^2 / sum c^2."""
     c = np.array(coef)
-    res = sobol_indices(lambda x: x @ c, [stats.uniform()] * len(c), 2**11, seed=0)
-    assert_close_to(res, c**2 / (c**2).sum(), c**2 / (c**2).sum())
+    dists = [stats.uniform()] * len(c)
+    res = sobol_indices(partial(tf.linear, coef=c), dists, 2**11, seed=0)
+    assert_close_to(res, *tf.linear_indices(c, dists))
 
 
 # ----------------------------------------------------------------------------- honest intervals

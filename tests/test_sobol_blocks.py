@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,9 @@ import pytest
 from scipy import stats
 from scipy.stats import qmc
 
-from enforcecost import _sobol
-from enforcecost._sobol import SobolResult, sobol_indices
+from enforcecost.sensitivity import SobolResult, _saltelli, sobol_indices
+from enforcecost.sensitivity import test_functions as tf
+from enforcecost.sensitivity.test_functions import ishigami
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -28,14 +30,7 @@ ISHIGAMI_DISTS = [stats.uniform(-np.pi, 2 * np.pi)] * 3
 G_A = np.array([0.0, 1.0, 4.5, 9.0, 99.0, 99.0])
 G_DISTS = [stats.uniform(0, 1)] * len(G_A)
 MIXED_DISTS = [stats.norm(10, 2), stats.lognorm(0.5), stats.uniform(0, 1), stats.gamma(2.0)]
-
-
-def ishigami(x: FloatArray) -> FloatArray:
-    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
-
-
-def g_function(x: FloatArray) -> FloatArray:
-    return np.prod((np.abs(4 * x - 2) + G_A) / (1 + G_A), axis=1)
+g_function = partial(tf.g_function, a=G_A)
 
 
 def two_outputs(x: FloatArray) -> FloatArray:
@@ -226,7 +221,7 @@ def test_design_rows_identical_to_whole_design(batch: int | None) -> None:
 @pytest.mark.parametrize("tile", [4, 32, 2**12])
 def test_identical_for_any_batch(tile: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches straddling tiles, replicates and blocks: the same bits as one call."""
-    monkeypatch.setattr(_sobol, "_TILE", tile)
+    monkeypatch.setattr(_saltelli, "_TILE", tile)
     kwargs: dict[str, Any] = {"seed": 9, "replicates": 4, "groups": ["a", "a", "b"],
                               "output_names": ["f", "g"]}
     whole = sobol_indices(two_outputs, ISHIGAMI_DISTS, 2**7, **kwargs)
@@ -251,21 +246,21 @@ def test_memory_bounded_by_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     """A call generates at most its own number of base rows; the outputs kept are
     f(A), f(B) and the per-replicate sums, not one number per run."""
     generated: list[int] = []
-    uniform = _sobol._SaltelliDesign._uniform
+    uniform = _saltelli._SaltelliDesign._uniform
 
     def spy(self: Any, lo: int, hi: int) -> FloatArray:
         generated.append(hi - lo)
         return uniform(self, lo, hi)
 
-    monkeypatch.setattr(_sobol._SaltelliDesign, "_uniform", spy)
+    monkeypatch.setattr(_saltelli._SaltelliDesign, "_uniform", spy)
     kept: list[Any] = []
-    estimates = _sobol._Reductions.estimates
+    estimates = _saltelli._Reductions.estimates
 
     def keep(self: Any) -> Any:
         kept.append(self)
         return estimates(self)
 
-    monkeypatch.setattr(_sobol._Reductions, "estimates", keep)
+    monkeypatch.setattr(_saltelli._Reductions, "estimates", keep)
     n, batch = 2**12, 300
     sobol_indices(two_outputs, ISHIGAMI_DISTS, n, seed=1, batch=batch)
     assert max(generated) <= batch

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from ._sobol import (
-    ConfidenceInterval,
+from ._common import (
+    LEVELS,
     FloatArray,
     Func,
     Seed,
@@ -20,82 +18,20 @@ from ._sobol import (
     _check_func,
     _check_int,
     _check_names,
+    _check_output_names,
     _evaluate,
-    _frame,
     _frozen,
     _ppf,
     _seed_sequence,
+    _squeezed,
 )
+from ._results import ConfidenceInterval, MorrisResult
 
-__all__ = ["MorrisResult", "morris_indices"]
+__all__ = ["morris_indices"]
 
 _SCALE_PROBS = (0.05, 0.95)  # elementary effects are per (p95 - p5) of each input
 _TAIL = 1e-3  # the end levels 0 and 1 are clipped to [_TAIL, 1 - _TAIL]
 _BOOT_CELLS = 1 << 22  # resampled values held at once by the bootstrap
-
-
-@dataclass(frozen=True, eq=False)
-class MorrisResult:
-    """Morris screening measures with bootstrap intervals for mu*.
-
-    Arrays are read-only. With ``d`` inputs, ``r`` trajectories and, for a
-    function with ``k`` outputs, a leading output axis (absent when ``func``
-    returns a 1-D array):
-
-    Attributes
-    ----------
-    mu, mu_star, sigma : ndarray, shape (d,) or (k, d)
-        Mean, mean absolute value (Campolongo et al. 2007) and standard deviation
-        (``ddof=1``) of the elementary effects, in output units per (p95 - p5)
-        range of the input.
-    mu_star_interval : ConfidenceInterval
-        Percentile bootstrap interval of ``mu_star`` over trajectories.
-    elementary_effects : ndarray, shape (r, d) or (r, k, d)
-        One elementary effect per trajectory and input.
-    scale : ndarray, shape (d,)
-        Each input's p95 - p5 range in natural units, the unit of the effects.
-    names : tuple of str
-        Input names.
-    output_names : tuple of str or None
-        Output names, or None for a 1-D output.
-    trajectories, levels, evaluations, n_resamples : int
-        Design size ``r``, grid levels ``p``, rows evaluated ``r (d + 1)`` and
-        bootstrap resamples.
-    confidence : float
-        Confidence level of ``mu_star_interval``.
-    """
-
-    mu: FloatArray
-    mu_star: FloatArray
-    sigma: FloatArray
-    mu_star_interval: ConfidenceInterval
-    elementary_effects: FloatArray
-    scale: FloatArray
-    names: tuple[str, ...]
-    output_names: tuple[str, ...] | None
-    trajectories: int
-    levels: int
-    evaluations: int
-    n_resamples: int
-    confidence: float
-
-    def to_frame(self) -> pd.DataFrame:
-        """Measures as a DataFrame.
-
-        Returns
-        -------
-        DataFrame
-            Columns ``mu, mu_star, mu_star_low, mu_star_high, sigma``; indexed by
-            input name, or by (output, input) for a function with ``k`` outputs.
-        """
-        columns = {
-            "mu": self.mu,
-            "mu_star": self.mu_star,
-            "mu_star_low": self.mu_star_interval.low,
-            "mu_star_high": self.mu_star_interval.high,
-            "sigma": self.sigma,
-        }
-        return _frame(columns, self.names, "input", self.output_names)
 
 
 def _check_levels(levels: object) -> int:
@@ -110,7 +46,7 @@ def morris_indices(
     dists: Sequence[SupportsPPF],
     trajectories: int,
     *,
-    levels: int = 4,
+    levels: int = LEVELS,
     seed: Seed = None,
     confidence: float = 0.95,
     n_resamples: int = 1000,
@@ -208,7 +144,7 @@ def morris_indices(
     --------
     >>> import numpy as np
     >>> from scipy import stats
-    >>> from enforcecost._morris import morris_indices
+    >>> from enforcecost.sensitivity import morris_indices
     >>> def linear(x):
     ...     return x @ np.array([1.0, -2.0, 0.5])
     >>> res = morris_indices(linear, [stats.uniform(0, 1)] * 3, 20, seed=0)
@@ -272,11 +208,7 @@ def morris_indices(
 
     y, one_d = _evaluate(func, design, r * (d + 1), batch_)
     k = y.shape[1]
-    if one_d and output_names is not None:
-        raise ValueError(
-            f"'output_names' must be None when 'func' returns a 1-D array: {output_names!r}"
-        )
-    out_names = None if one_d else _check_names(output_names, k, "output_names")
+    out_names = _check_output_names(output_names, k, one_d)
 
     # Effects by step (r, d, k), then by input (r, k, d).
     dy = np.diff(y.reshape(r, d + 1, k), axis=1)
@@ -303,7 +235,7 @@ def morris_indices(
     low, high = np.quantile(boot, [alpha, 1.0 - alpha], axis=0)
 
     def shaped(a: FloatArray, axis: int = 0) -> FloatArray:
-        return _frozen(np.take(a, 0, axis=axis) if one_d else a)
+        return _squeezed(a, one_d, axis)
 
     return MorrisResult(
         mu=shaped(mu),
