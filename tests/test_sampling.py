@@ -1,9 +1,14 @@
-"""Uniform designs: the Sobol' jump to row ``start`` against SciPy's ``fast_forward``.
+"""Uniform designs: the Sobol' jump to row ``start``, and Latin hypercube permutations.
 
 ``design(..., sampler="sobol", start=...)`` sets the engine's state to row
 ``start`` directly instead of stepping over every skipped row; its draws must
 be those of ``fast_forward`` to the last bit. The reference below is the former
 implementation, spelled out (seed stream included, so it also pins the draws).
+
+``sampler="lhs"`` permutes the strata with a keyed Feistel network evaluated at
+each row (``sampling._lhs_strata``): it must be exactly a permutation of
+``[0, n)``, its walks must stay within the bound proved in its docstring, and
+the design must be the same in any blocks, with one point per stratum.
 """
 
 from __future__ import annotations
@@ -168,3 +173,93 @@ def test_a_scipy_that_disagrees_disables_the_jump(monkeypatch: pytest.MonkeyPatc
     assert not sampling._jump_agrees_with_scipy()
     got = design(3, 4096, seed=4, start=100, stop=110)  # fast_forward, so still right
     np.testing.assert_array_equal(got, fast_forward_rows(3, 4, 100, 10))
+
+
+# Latin hypercube: the row -> stratum permutation, evaluated pointwise.
+
+LARGE_N = [2**20 - 1, 2**20, 2**20 + 1, 1_000_003]  # both sides of a power of 2, a prime
+
+
+def lhs_strata(n: int, seed: int = 0, j: int = 0) -> npt.NDArray[np.int64]:
+    return sampling._lhs_strata(n, seed, j, 0, n).astype(np.int64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.one_of(st.integers(1, 70), st.integers(71, 20_000)),
+       seed=st.integers(0, 2**63), j=st.integers(0, 100))
+def test_lhs_strata_are_a_permutation(n: int, seed: int, j: int) -> None:
+    np.testing.assert_array_equal(np.sort(lhs_strata(n, seed, j)), np.arange(n))
+
+
+@settings(max_examples=4, deadline=None)
+@given(n=st.sampled_from(LARGE_N), seed=st.integers(0, 2**63))
+def test_lhs_strata_are_a_permutation_for_large_n(n: int, seed: int) -> None:
+    np.testing.assert_array_equal(np.sort(lhs_strata(n, seed)), np.arange(n))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 9, 1000, 4097, 2**16 + 1])
+def test_lhs_walks_stay_within_the_proved_bound(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The docstring's argument: walks from all of [0, n) take at most 2**m network
+    # evaluations in all (m = max(2, bit_length(n - 1))), so fewer than 2 per row for n >= 3.
+    evaluated: list[int] = []
+    network = sampling._feistel
+
+    def counting(x: npt.NDArray[np.uint64], m: int,
+                 keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+        evaluated.append(x.size)
+        return network(x, m, keys)
+
+    monkeypatch.setattr(sampling, "_feistel", counting)
+    for seed in range(5):
+        evaluated.clear()
+        np.testing.assert_array_equal(np.sort(lhs_strata(n, seed)), np.arange(n))
+        domain = 2 ** max(2, (n - 1).bit_length())
+        assert n <= sum(evaluated) <= domain
+        if n >= 3:
+            assert sum(evaluated) < 2 * n
+
+
+def test_lhs_feistel_network_is_a_permutation_of_its_domain() -> None:
+    keys = np.random.default_rng(1).integers(0, 2**64, size=8, dtype=np.uint64)
+    for m in range(1, 17):  # odd m too: alternating unbalanced halves
+        x = np.arange(2**m, dtype=np.uint64)
+        np.testing.assert_array_equal(np.sort(sampling._feistel(x, m, keys)), x)
+
+
+def test_lhs_strata_depend_on_seed_and_column() -> None:
+    n = 1000
+    a = lhs_strata(n, seed=1, j=0)
+    for other in (lhs_strata(n, seed=2, j=0), lhs_strata(n, seed=1, j=1)):
+        assert np.mean(a == other) < 0.05  # a random pair agrees at about 1 row in n
+    assert not np.array_equal(a, np.arange(n))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 3000), seed=st.integers(0, 2**63), data=st.data())
+def test_lhs_strata_of_a_block_are_rows_of_the_whole(n: int, seed: int,
+                                                     data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, n - 1))
+    stop = data.draw(st.integers(start + 1, n))
+    np.testing.assert_array_equal(sampling._lhs_strata(n, seed, 3, start, stop),
+                                  sampling._lhs_strata(n, seed, 3, 0, n)[start:stop])
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1000, 3 * 2**16 + 5])
+def test_lhs_design_is_the_same_in_any_blocks(n: int) -> None:
+    whole = design(4, n, sampler="lhs", seed=6)
+    for size in (1, 7, 256, 4096, 2**16 + 3):
+        if size * 200 < n:
+            continue  # too many blocks to be quick; the larger sizes cover large n
+        parts = [design(4, n, sampler="lhs", seed=6, start=a, stop=min(a + size, n))
+                 for a in range(0, n, size)]
+        np.testing.assert_array_equal(np.vstack(parts), whole)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.one_of(st.integers(1, 70), st.integers(71, 20_000)), seed=st.integers(0, 2**63))
+def test_lhs_design_has_one_point_per_stratum(n: int, seed: int) -> None:
+    u = design(3, n, sampler="lhs", seed=seed)
+    assert np.all((u >= 0) & (u < 1))
+    strata = np.floor(u * n).astype(np.int64)
+    np.testing.assert_array_equal(np.sort(strata, axis=0),
+                                  np.broadcast_to(np.arange(n)[:, None], (n, 3)))

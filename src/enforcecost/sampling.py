@@ -15,7 +15,10 @@ whatever the block size, process count or cluster. Randomness comes only from
   other ``n`` use the first ``n`` points (no warning: the Result reports the
   draws used).
 * ``lhs``: Latin hypercube, one permutation of the ``n`` strata per dimension and
-  a uniform jitter within each stratum.
+  a uniform jitter within each stratum. The permutation is a keyed Feistel
+  network with cycle-walking (:func:`_lhs_strata`), evaluated at each row on
+  its own, so a block of rows costs time proportional to its rows, whatever
+  ``n``.
 * ``random``: independent uniforms from a stream per (dimension, chunk of
   ``CHUNK`` rows), so any block reads the same numbers.
 
@@ -231,10 +234,112 @@ def _column(sampler: Literal["lhs", "random"], n: int, seed: int, j: int, start:
             stop: int) -> FloatArray:
     """Rows ``start`` to ``stop`` of column ``j`` of a Latin hypercube or random design."""
     if sampler == "lhs":
-        strata = _stream(seed, _LHS_PERM, j).permutation(n)[start:stop]
+        strata = _lhs_strata(n, seed, j, start, stop)
         jitter = _chunked_uniform(seed, _LHS_JITTER, j, start, stop)
         return (strata + jitter) / n
     return _chunked_uniform(seed, _RANDOM, j, start, stop)
+
+
+#: Rounds of the Feistel network of :func:`_lhs_strata`.
+_FEISTEL_ROUNDS = 8
+_M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
+_S33 = np.uint64(33)
+
+
+def _lhs_strata(n: int, seed: int, j: int, start: int, stop: int) -> npt.NDArray[np.uint64]:
+    """Strata of rows ``start`` to ``stop`` of column ``j`` of an ``n``-point Latin hypercube.
+
+    Row ``i``'s stratum is ``pi(i)`` for a pseudo-random permutation ``pi`` of
+    ``[0, n)`` keyed by ``(seed, j)``, evaluated at each row on its own: time
+    and memory O(stop - start), whatever ``n``, and a row's stratum depends
+    only on ``seed``, ``j``, ``n`` and the row.
+
+    Parameters
+    ----------
+    n : int
+        Strata (points of the design), >= 1.
+    seed : int
+        Seed, >= 0.
+    j : int
+        Column.
+    start, stop : int
+        Rows, ``0 <= start < stop <= n``.
+
+    Returns
+    -------
+    ndarray of uint64, shape (stop - start,)
+        ``pi(start), ..., pi(stop - 1)``, distinct values in ``[0, n)``.
+
+    Notes
+    -----
+    ``pi`` is a Feistel network on ``[0, 2**m)``, ``m = max(2, bit_length(n - 1))``
+    (the smallest power of two >= n, at least 4), restricted to ``[0, n)`` by
+    cycle-walking (Black and Rogaway 2002).
+
+    *The network is a permutation of [0, 2**m).* An ``m``-bit ``x`` is split
+    into its low ``b`` bits ``lo`` and high ``m - b`` bits ``hi``; a round
+    maps it to ``(lo << (m - b)) | (hi ^ (F(lo) & (2**(m - b) - 1)))``, whose
+    high ``b`` bits give back ``lo`` and then its low ``m - b`` bits give back
+    ``hi``: each round is a bijection of ``[0, 2**m)`` whatever ``F``, and so
+    is their composition (Luby and Rackoff 1988). ``b`` alternates between
+    ``m // 2`` and ``m - m // 2``, so odd ``m`` needs no larger domain (an
+    unbalanced Feistel network with alternating halves). ``F`` is the
+    MurmurHash3 64-bit finaliser of ``lo ^ k_r``, with a key ``k_r`` per round
+    drawn from the column's stream ``SeedSequence(seed, spawn_key=(1, j))``;
+    it only has to mix well, not to be invertible.
+
+    *Cycle-walking gives a permutation of [0, n).* For ``x < n``, ``pi(x)``
+    is the first of ``P(x), P(P(x)), ...`` below ``n``, ``P`` the network. The
+    walk ends: ``x`` lies on a finite cycle of ``P``, which returns to ``x``
+    itself (``< n``) after at most ``2**m`` steps. ``pi`` is injective, so a
+    permutation: on each cycle of ``P`` the walks from its points below
+    ``n`` cut the cycle into disjoint arcs, each ending at a different point
+    below ``n``. Those arcs also show the cost: the walks from all of
+    ``[0, n)`` take at most ``2**m`` steps in all, fewer than ``2 n`` since
+    ``2**m < 2 n`` when ``n >= 3``, so under 2 evaluations of ``P`` per row
+    on average (at most 4 for ``n <= 2``). The walk runs vectorised, on the
+    rows not yet below ``n`` only.
+
+    References
+    ----------
+    Luby, M. and Rackoff, C. (1988). How to construct pseudorandom
+    permutations from pseudorandom functions. SIAM Journal on Computing
+    17(2), 373-386.
+
+    Black, J. and Rogaway, P. (2002). Ciphers with arbitrary finite domains.
+    Topics in Cryptology - CT-RSA 2002, LNCS 2271, 114-130.
+    """
+    m = max(2, (n - 1).bit_length())
+    keys = _stream(seed, _LHS_PERM, j).integers(0, 2**64, size=_FEISTEL_ROUNDS,
+                                                 dtype=np.uint64)
+    out = _feistel(np.arange(start, stop, dtype=np.uint64), m, keys)
+    walking = np.flatnonzero(out >= n)
+    while walking.size:
+        step = _feistel(out[walking], m, keys)
+        out[walking] = step
+        walking = walking[step >= n]
+    return out
+
+
+def _feistel(x: npt.NDArray[np.uint64], m: int,
+             keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The Feistel network of :func:`_lhs_strata` on ``m``-bit ``x`` (a new array)."""
+    for r, key in enumerate(keys):
+        b = m // 2 if r % 2 == 0 else m - m // 2  # bits of the half fed to F
+        lo_bits, hi_bits = np.uint64(b), np.uint64(m - b)
+        lo = x & np.uint64((1 << b) - 1)
+        f = lo ^ key  # F(lo): MurmurHash3 fmix64 of lo ^ key
+        f ^= f >> _S33
+        f *= _M1
+        f ^= f >> _S33
+        f *= _M2
+        f ^= f >> _S33
+        f &= np.uint64((1 << (m - b)) - 1)
+        f ^= x >> lo_bits  # hi ^ F(lo)
+        lo <<= hi_bits
+        lo |= f
+        x = lo
+    return x
 
 
 def _sobol_seek(engine: Any, start: int) -> None:
