@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from ..sampling import check_seed
+
 __all__ = ["FloatArray", "Func", "Seed", "SupportsPPF"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -68,13 +70,9 @@ def _seed_sequence(seed: object) -> np.random.SeedSequence:
         return seed
     if seed is None:
         return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"'seed' must be None, a non-negative integer or a numpy.random.SeedSequence: {seed!r}"
-        )
-    if seed < 0:
-        raise ValueError(f"'seed' must be >= 0: {seed!r}")
-    return np.random.SeedSequence(int(seed))
+    return np.random.SeedSequence(
+        check_seed(seed, "None, a non-negative integer or a numpy.random.SeedSequence")
+    )
 
 
 def _check_func(func: object) -> None:
