@@ -2,8 +2,12 @@
 
 ``Result`` is the library's main public object: about twenty views, each a
 few lines that check their arguments (:mod:`._select`) and ask the result's
-store (:mod:`._store`), with the numpydoc reference of each. That reference
-is most of the class's length, which is over the house limit for that reason.
+store (:mod:`._store`), with the numpydoc reference of each.
+
+Size: the class (about 450 lines) and this module are over the house limits
+(250 and 400) because about 220 of those lines are that public reference;
+its code is about 230 lines, none of it about how the draws are stored.
+Splitting the views across mixins would scatter the one public class.
 """
 
 from __future__ import annotations
