@@ -143,8 +143,7 @@ def _year_percentiles(
     A reduction-only result (which keeps no draw's amounts by year) reads its
     first draws kept in full.
     """
-    red = result.reduced
-    if red is not None:
+    if result.detail == "summary":
         a = result.annual(perspective, basis)
         return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
     q = np.asarray(levels, dtype=np.float64) / 100.0
@@ -460,7 +459,7 @@ def _draws(
     A reduction-only result kept no draw's totals: its sketch's buckets of every
     draw stand for them (the bucket's value, weighted by its count).
     """
-    if result.reduced is None:
+    if result.detail != "summary":
         x = np.asarray(result.total(perspective, basis, years=years), dtype=np.float64)
         return x, None
     values, counts = result.buckets(perspective, basis, years)

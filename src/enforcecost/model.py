@@ -47,17 +47,16 @@ from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
     ALL_ITEMS,
     ALL_PROVISIONS,
+    Channels,
     Means,
     Reduced,
     Result,
     Run,
     Totals,
-    align,
-    union_lines,
 )
 from .sampling import Correlate, check_seed, design
 from .scenario import Sampler, Scenario, Setting
-from .vocab import PAYERS, PAYERS_OF, PERSPECTIVES
+from .vocab import BASES, PAYERS, PAYERS_OF, PERSPECTIVES
 
 __all__ = [
     "ALL_ITEMS",
@@ -266,7 +265,7 @@ def _runs(
 
 def _result(
     scenario: Scenario, policy: Run, baseline: Run | None, deterministic: bool,
-    names: Sequence[str],
+    names: Sequence[str], reduced: Reduced | None = None,
 ) -> Result:
     return Result(
         scenario=scenario,
@@ -277,6 +276,7 @@ def _result(
         baseline_run=baseline,
         deterministic=deterministic,
         inputs=tuple(names),
+        reduced=reduced,
     )
 
 
@@ -504,8 +504,8 @@ def _totals(
 ) -> np.ndarray:
     """Net impact totals per draw, one row per channel of the kept distributions.
 
-    Shape ``(channels, n)``, in the layout of :class:`~enforcecost.results.Totals`:
-    per perspective, basis (nominal, real, pv) and span the window totals.
+    Shape ``(channels, n)``, in the layout of :class:`~enforcecost.results.Channels`:
+    per perspective, basis and span the window totals.
     Sums run in a fixed order (lines in booking order, payers in perspective
     order, years one by one), so each draw's totals do not depend on the
     other draws of its block. Computed year-major: ``(years, n)`` arrays.
@@ -526,23 +526,25 @@ def _totals(
     price = books[0][1].T
     pv = discount_factors(plan.window, plan.scenario.discount_rate)[:, None]
     spans = plan.spans
-    out = np.empty((plan.channels, n))
-    for p, perspective in enumerate(plan.perspectives):
+    layout = Channels(plan.perspectives, spans)
+    factors = {"nominal": price, "pv": pv}  # real to basis dollars (real: none)
+    out = np.empty((layout.size, n))
+    for perspective in plan.perspectives:
         payers = [net[q] for q in PAYERS_OF[perspective] if q in net]
         real = payers[0] if len(payers) == 1 else payers[0] + payers[1]
-        for b, factor in enumerate((price, None, pv)):
-            if b == 0 and nominal is not None:
+        for basis in BASES:
+            if basis == "nominal" and nominal is not None:
                 sides = [nominal[q] for q in PAYERS_OF[perspective] if q in nominal]
                 amounts = sides[0] if len(sides) == 1 else sides[0] + sides[1]
             else:
-                amounts = real if factor is None else real * factor
-            row = (p * 3 + b) * len(spans)
+                amounts = real if basis == "real" else real * factors[basis]
+            rows = layout.spans_of(perspective, basis)
             running = amounts[0].copy()  # year by year, in order: the first t years
             for t in range(1, spans[-1]):
                 if t in spans:
-                    out[row + spans.index(t)] = running
+                    out[rows[spans.index(t)]] = running
                 running += amounts[t]
-            out[row + len(spans) - 1] = running  # spans ascend: the last is the longest
+            out[rows[-1]] = running  # spans ascend: the last is the longest
     return out
 
 
@@ -790,19 +792,6 @@ class _Assembly:
                 flows=flows[i])
             for i, side in enumerate(plan.sides)
         ]
-        pol = runs[0]
-        assert pol.means is not None
-        if len(runs) == 1:
-            lines, real, nominal = pol.lines, pol.means.real, pol.means.nominal
-        else:
-            base = runs[1]
-            assert base.means is not None
-            lines = union_lines(pol.lines, base.lines)
-            base_nominal = base.means.nominal  # each side at its own price level
-            real = align(pol.means.real, pol.lines, lines) - align(base.means.real,
-                                                                   base.lines, lines)
-            nominal = (align(pol.means.nominal, pol.lines, lines)
-                       - align(base_nominal, base.lines, lines))
         assert plan.reference is not None
         assert self.moments is not None
         assert self.sketch is not None
@@ -811,19 +800,13 @@ class _Assembly:
             reference=plan.reference, moments=self.moments.mean(n),  # mean d, mean d**2
             sketch=self.sketch, draws=n,
         )
-        reduced = Reduced(
-            draws=n, lines=lines, mean_real=real, mean_nominal=nominal, totals=totals,
-            first_draws=_result(plan.scenario, first[0], first[1] if len(first) > 1 else None,
-                                False, plan.names),
+        baseline = runs[1] if len(runs) > 1 else None
+        reduced = Reduced.of_runs(
+            runs[0], baseline, totals,
+            _result(plan.scenario, first[0], first[1] if len(first) > 1 else None, False,
+                    plan.names),
         )
-        res = _result(plan.scenario, runs[0], runs[1] if len(runs) > 1 else None, False,
-                      plan.names)
-        return Result(
-            scenario=res.scenario, window=res.window, dollar_year=res.dollar_year,
-            discount_rate=res.discount_rate, policy_run=res.policy_run,
-            baseline_run=res.baseline_run, deterministic=False, inputs=res.inputs,
-            reduced=reduced,
-        )
+        return _result(plan.scenario, runs[0], baseline, False, plan.names, reduced)
 
 
 def simulate(
