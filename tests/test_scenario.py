@@ -369,6 +369,8 @@ CASES: list[tuple[str, str, str, Any]] = [
     ('colour = "red"', "[scenario] colour", "unknown key", "red"),
     ("[run]\ndraws = 0", "[run] draws", DRAWS_RULE, 0),
     ("[run]\ndraws = 1e3", "[run] draws", DRAWS_RULE, 1000.0),
+    ("[run]\ndraws = 1_000_000_000_000", "[run] draws", DRAWS_RULE, 10**12),
+    ("[run]\ndraws = 1_073_741_825", "[run] draws", DRAWS_RULE, 2**30 + 1),
     ("[run]\nseed = -1", "[run] seed", "must be a whole number >= 0", -1),
     ('[run]\nsampler = "mc"', "[run] sampler", "must be one of sobol, lhs, random", "mc"),
     ("[run]\nsampler = [1]", "[run] sampler", "must be one of sobol, lhs, random", [1]),
