@@ -539,3 +539,82 @@ def test_closed_stdout_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     cli._out("a table nobody reads")  # `enforcecost params | head`: no traceback
+
+
+# -- limits: exit 2 before anything runs -------------------------------------------------------
+CORRELATED = """\
+[scenario]
+name = "Correlated"
+
+[run]
+draws = 64
+
+[[correlation]]
+inputs = ["bed_day_cost", "attrition_rate"]
+rank = 0.5
+"""
+
+
+def test_run_correlations_with_too_few_draws_is_invalid_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(CORRELATED, encoding="utf-8")
+    assert main([*RUN, str(path), "--out", str(tmp_path / "out"), "--draws", "2"]) == 2
+    err = capsys.readouterr().err
+    assert (f"{path}: --draws: the rank correlations ([[correlation]]) relate 2 inputs; a Monte "
+            "Carlo run needs more draws than that: at least 3 (or 1, central values only), "
+            "got 2") in err
+    assert "internal error" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_a_long_extends_chain_is_invalid_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    n = 980  # a RecursionError, reported as an internal error, before
+    for i in range(n):
+        ref = f'extends = "f{i + 1}.toml"\n' if i < n - 1 else ""
+        (tmp_path / f"f{i}.toml").write_text(f'[scenario]\nname = "f{i}"\n{ref}',
+                                             encoding="utf-8")
+    assert main(["validate", str(tmp_path / "f0.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "[scenario] extends: the chain of files through 'extends' is longer than 32 files" in err
+    assert f"it starts {(tmp_path / 'f0.toml').resolve()} -> " in err
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["1e308", '{ dist = "lognormal", ci90 = [1, 1e200] }',
+     '{ dist = "uniform", low = 1e20, high = 3e20 }'],
+)
+def test_run_with_a_ledger_beyond_the_exact_range_is_invalid_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str,
+) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text(f'[scenario]\nname = "big"\n[parameters]\nbed_day_cost = {spec}\n'
+                    "[run]\ndraws = 256\n", encoding="utf-8")
+    for command in (["validate", str(path)], [*RUN, str(path), "--out", str(tmp_path / "o")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"{path}: [parameters] bed_day_cost: at the central values, ledger line " in err
+        assert "must be finite and below 2**84 = 1.93e+25 dollars" in err
+        assert "RuntimeWarning" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_beyond_available_memory_needs_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ec.model, "available_memory", lambda: 1 << 20)
+    out = tmp_path / "out"
+    argv = [*RUN, str(EO), "--out", str(out), "--draws", "512", "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{EO}: --draws: a run of 512 draws needs an estimated " in err
+    assert "more than the 0.0 GiB of memory available" in err
+    assert "force=True (the CLI's --force)" in err
+    assert not out.exists()
+    assert main([*argv, "--force"]) == 0
+    assert (out / MARKER).is_file()

@@ -232,7 +232,10 @@ def test_progress_bar_only_on_a_terminal(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--draws", "0"], "--draws 0: must be a whole number >= 1"),
+        (["--draws", "0"], "--draws 0: must be a whole number from 1 to 1,073,741,824 (2**30, "
+         "the most points the Sobol' design can make)"),
+        (["--draws", "1000000000000"], "--draws 1000000000000: must be a whole number from 1 to "
+         "1,073,741,824 (2**30, the most points the Sobol' design can make)"),
         (["--seed", "-1"], "--seed -1: must be a whole number >= 0"),
         (["--draws", "1", "--seed", "3"],
          "--seed: applies to Monte Carlo runs, not with --draws 1"),

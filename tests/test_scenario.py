@@ -23,6 +23,10 @@ from enforcecost.scenario import shipped_scenarios
 
 WriteToml = Callable[..., Path]
 KNOWN_PROVISIONS = ", ".join(PROVISIONS)
+DRAWS_RULE = (
+    "must be a whole number from 1 to 1,073,741,824 (2**30, the most points the Sobol' "
+    "design can make)"
+)
 
 
 def problems_of(path: Path | str) -> list[Problem]:
@@ -364,8 +368,10 @@ CASES: list[tuple[str, str, str, Any]] = [
         2017,
     ),
     ('colour = "red"', "[scenario] colour", "unknown key", "red"),
-    ("[run]\ndraws = 0", "[run] draws", "must be a whole number >= 1", 0),
-    ("[run]\ndraws = 1e3", "[run] draws", "must be a whole number >= 1", 1000.0),
+    ("[run]\ndraws = 0", "[run] draws", DRAWS_RULE, 0),
+    ("[run]\ndraws = 1e3", "[run] draws", DRAWS_RULE, 1000.0),
+    ("[run]\ndraws = 1_000_000_000_000", "[run] draws", DRAWS_RULE, 10**12),
+    ("[run]\ndraws = 1_073_741_825", "[run] draws", DRAWS_RULE, 2**30 + 1),
     ("[run]\nseed = -1", "[run] seed", "must be a whole number >= 0", -1),
     ('[run]\nsampler = "mc"', "[run] sampler", "must be one of sobol, lhs, random", "mc"),
     ("[run]\nsampler = [1]", "[run] sampler", "must be one of sobol, lhs, random", [1]),
@@ -674,7 +680,7 @@ def test_a_file_with_many_mistakes_reports_all_of_them(write_toml: WriteToml) ->
                 "[parameters] report_cost.dollar_year",
                 "must be a whole year from 2000 to 2100, or 'nominal'",
             ),
-            ("[run] draws", "must be a whole number >= 1"),
+            ("[run] draws", DRAWS_RULE),
             ("[run] seed", "must be a whole number >= 0"),
             ("[run] sampler", "must be one of sobol, lhs, random"),
         ]
@@ -811,7 +817,7 @@ def test_scenario_in_code_uses_plain_values() -> None:
         ),
         ({"parameters": [1]}, "[parameters]", "must be a table", [1]),
         ({"run": {"draws": 5}}, "[run]", "must be a RunConfig", {"draws": 5}),
-        ({"run": RunConfig(draws=0)}, "[run] draws", "must be a whole number >= 1", 0),
+        ({"run": RunConfig(draws=0)}, "[run] draws", DRAWS_RULE, 0),
         (
             {"baseline": "pre_eo_2016"},
             "[scenario] baseline",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import enforcecost as ec
 from enforcecost import model
-from enforcecost._sums import GROUP, FixedSums, group_sums
+from enforcecost._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
 from enforcecost.results import PrecisionWarning
 
 
@@ -127,3 +127,15 @@ def test_price_levels_of_years_with_data_are_every_draws() -> None:
                                                                     (512, known)))
     assert np.ptp(price[:, known]) > 0
     assert model._known_prices(res.window, 2030) == 0  # projected dollars: none
+
+
+def test_values_below_the_value_limit_keep_every_group_sum_exact() -> None:
+    # the largest values allowed, a whole group of them: the group sum is still exact
+    top = np.nextafter(VALUE_LIMIT, 0.0)
+    groups = group_sums(np.full((4 * GROUP, 1), top))
+    assert np.all(np.abs(groups) < EXACT_LIMIT)
+    s = FixedSums.of(groups)
+    assert s.extra.tolist() == [0.0]  # nothing fell back to order-dependent float sums
+    assert digits_total(s) == [4 * GROUP * int(top) * 1024]
+    # beyond 2**93 a group sum falls back to float addition (the limit enforced upstream)
+    assert FixedSums.of(np.array([[EXACT_LIMIT]])).extra.tolist() == [EXACT_LIMIT]

@@ -14,11 +14,18 @@ therefore start at a multiple of :data:`GROUP` (``simulate`` rounds its block
 size up to one).
 
 The integer of a group sum is kept as four signed base-``2**26`` digits, each
-summed in int64: exact for group sums below ``2**93`` dollars and up to
-``2**36`` groups. Group sums that are not finite are added as floats
-(``extra``), where infinities and NaN propagate the same in any order; so are
-finite ones beyond that range (the one order-dependent case, far beyond any
-budget).
+summed in int64: exact for group sums below ``2**93`` dollars
+(:data:`EXACT_LIMIT`) and up to ``2**36`` groups. Group sums that are not
+finite are added as floats (``extra``), where infinities and NaN propagate the
+same in any order; so are finite ones beyond that range: there the sum
+**would depend on the block size**. The model never lets a run get there: every
+value it sums over draws (a ledger amount, real or nominal, a pipeline flow; in
+a reduction-only run each total's distance ``d`` from its central value and
+``d**2``) must be below :data:`VALUE_LIMIT` in magnitude, which keeps every
+group sum below :data:`EXACT_LIMIT`; scenarios whose inputs could go beyond are
+rejected when validated, and a block that meets a larger (or non-finite) value
+stops the run with a :class:`~enforcecost.ScenarioError` (see
+:func:`enforcecost.model.magnitude_problems`).
 
 Compared with rounding every value (the former scheme), this reads each value
 once, in one contiguous pass, where rounding took five passes over every value:
@@ -31,14 +38,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GROUP", "FixedSums", "group_sums"]
+__all__ = ["EXACT_LIMIT", "GROUP", "VALUE_LIMIT", "FixedSums", "group_sums"]
 
 #: Draws per summation group (blocks of draws start at multiples of it).
 GROUP = 256
+#: Group sums (dollars, or people for pipeline flows) are added exactly, in
+#: any order, when their magnitude is below this: ``2**(26 * 4 - 1)`` units of
+#: ``2**-10`` dollars, i.e. ``2**93`` (about 9.9e27) dollars.
+EXACT_LIMIT = 2.0**93
+#: Largest magnitude a single summed value (one draw's ledger amount in one
+#: year, real or nominal) may have: ``EXACT_LIMIT / GROUP / 2 = 2**84``
+#: (about 1.93e25) dollars. A group holds at most ``GROUP`` values, so their
+#: exact sum is below ``2**92``; float summation of 256 terms errs by far less
+#: than a factor 2 (at most ``8 * 2**-53`` relative for numpy's pairwise sum),
+#: so every group sum stays below :data:`EXACT_LIMIT`.
+VALUE_LIMIT = EXACT_LIMIT / GROUP / 2.0
 _SCALE = 1024.0  # fixed-point unit: 2**-10 dollars
 _BASE = 26  # bits per digit
 _DIGITS = 4
 _LIMIT = 2.0 ** (_BASE * _DIGITS - 1)  # |value in units| below this: split exactly
+assert _LIMIT / _SCALE == EXACT_LIMIT
 
 
 def group_sums(

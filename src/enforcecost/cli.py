@@ -27,13 +27,13 @@ from tqdm import tqdm
 from . import __version__
 from ._atomic import atomic_directory, atomic_write_text
 from .errors import ScenarioError
-from .model import evaluate, simulate, uncertain_inputs
+from .model import check_simulation, evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
 from .parallel import Backend, DaskMissingError, tune_malloc, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
 from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result
-from .scenario import SAMPLERS, Sampler, Scenario, load_scenario
+from .scenario import MAX_DRAWS, SAMPLERS, Sampler, Scenario, load_scenario
 from .sensitivity import Output, morris, sobol, tornado
 from .tables import (
     assumption_share,
@@ -266,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "lines rows) instead of the mean over draws")
         cmd.add_argument("--quiet", "-q", action="store_true",
                          help="print nothing but errors (no tables, notes or progress bar)")
+        cmd.add_argument("--force", action="store_true",
+                         help="start a Monte Carlo run even if its estimated memory exceeds "
+                         "the memory available (the estimate never changes the result)")
         if cmd is run:
             cmd.add_argument("--no-report", action="store_true",
                              help="tables only: no figures, workbook, report.md or report.pdf")
@@ -503,8 +506,9 @@ class _Plan:
 
 def _run_option_problems(args: argparse.Namespace) -> list[str]:
     problems = _parallel_problems(args)
-    if args.draws is not None and args.draws < 1:
-        problems.append(f"--draws {args.draws}: must be a whole number >= 1")
+    if args.draws is not None and not 1 <= args.draws <= MAX_DRAWS:
+        problems.append(f"--draws {args.draws}: must be a whole number from 1 to "
+                        f"{MAX_DRAWS:,} (2**30, the most points the Sobol' design can make)")
     if args.seed is not None and args.seed < 0:
         problems.append(f"--seed {args.seed}: must be a whole number >= 0")
     central = args.deterministic or args.draws == 1
@@ -533,7 +537,24 @@ def _evaluate(sc: Scenario, plan: _Plan, bar: tqdm[Never], backend: Backend) -> 
         bar.update(draws_done)
 
     return simulate(sc, plan.draws, plan.seed, plan.sampler, block_size=_BLOCK_SIZE,
-                    progress=progress, backend=backend)
+                    progress=progress, backend=backend, force=True)  # checked up front
+
+
+def _limit_problems(loaded: Sequence[tuple[_Entry, Scenario]], args: argparse.Namespace,
+                    ) -> list[str]:
+    """Every Monte Carlo run's limits (draws, correlations, memory), before any starts."""
+    out = []
+    for _, sc in loaded:
+        plan = _plan(sc, args)
+        if not plan.monte_carlo:
+            continue
+        try:
+            check_simulation(sc, plan.draws, plan.seed, plan.sampler, block_size=_BLOCK_SIZE,
+                             workers=args.workers, scheduler=args.scheduler, force=args.force,
+                             draws_key="--draws" if args.draws is not None else "[run] draws")
+        except ScenarioError as exc:
+            out.append(str(exc))
+    return out
 
 
 @dataclass(frozen=True)
@@ -602,6 +623,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     option_problems = _run_option_problems(args)
     loaded, problems, invalid = _load_all(args.paths)
     total = invalid + len(loaded)
+    if not option_problems:
+        limits = _limit_problems(loaded, args)
+        problems += limits
+        invalid += len(limits)
     out: Path = args.out
     out_problem = _check_out(out, [sc for _, sc in loaded])
     if problems or out_problem or option_problems:

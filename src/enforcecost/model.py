@@ -30,18 +30,20 @@ memory in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ._sketch import QuantileSketch
-from ._sums import GROUP, FixedSums, group_sums
+from ._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
+from .errors import Problem, ScenarioError
 from .money import Window, cpi_u, discount_factors
-from .parallel import BackendLike, using_backend
+from .parallel import _AHEAD, BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
@@ -55,7 +57,14 @@ from .results import (
     Totals,
 )
 from .sampling import Correlate, check_seed, design
-from .scenario import Sampler, Scenario, Setting
+from .scenario import (
+    MAX_DRAWS,
+    Sampler,
+    Scenario,
+    Setting,
+    correlation_draws_needed,
+    correlation_draws_problems,
+)
 from .vocab import BASES, PAYERS, PAYERS_OF, PERSPECTIVES
 
 __all__ = [
@@ -65,10 +74,15 @@ __all__ = [
     "FIRST_DRAWS",
     "MODEL_DRAWS",
     "SUMMARY",
+    "TOTAL_LIMIT",
     "BlockOutput",
     "Detail",
     "Plan",
+    "available_memory",
+    "check_simulation",
     "evaluate",
+    "magnitude_problems",
+    "memory_estimate",
     "parameter_arrays",
     "plan_simulation",
     "run_block",
@@ -322,7 +336,16 @@ def evaluate(scenario: Scenario) -> Result:
     >>> res = ec.evaluate(ec.load_scenario("eo13768"))
     >>> res.total("federal", basis="nominal") > 0
     True
+
+    Raises
+    ------
+    ScenarioError
+        If a ledger amount is not finite or beyond
+        :data:`~enforcecost._sums.VALUE_LIMIT` (see :func:`magnitude_problems`).
     """
+    problems = magnitude_problems(scenario)
+    if problems:
+        raise ScenarioError(problems)
     return run_design(scenario, None, [])
 
 
@@ -615,7 +638,12 @@ def _run_rows(
     """
     n = b - a
     years = plan.window.years
-    books = _book_sides(plan, u, n)
+    with np.errstate(all="ignore"):  # out-of-range values are found below, and raised
+        books = _book_sides(plan, u, n)
+        for i, (lines, price, flows) in enumerate(books):
+            bad = _scan(lines, price, flows)
+            if bad:
+                raise _block_problem(plan, i, bad, out.start + a, plan.window.fiscal_years)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
     groups = -(-n // GROUP)
     scratch = _year_major(n, years)
@@ -648,6 +676,9 @@ def _run_rows(
         assert out.moments is not None
         dist = _totals(plan, books, n)  # (channels, n): each draw's distance from the reference
         dist -= plan.reference[:, None]
+        error = _totals_problem(plan, dist, out.start + a)
+        if error is not None:
+            raise error
         out.sketch.add(dist)
         moments = np.empty((groups, 2, plan.channels))
         moments[:, 0] = group_sums(dist.T)
@@ -694,7 +725,8 @@ def plan_simulation(
         if i == 0:
             settings = side.settings()
             shared = {n: (settings[n], v) for n, v in values.items()}
-        books.append(_book(side, values, window, scenario.dollar_year))
+        with np.errstate(all="ignore"):  # out-of-range values: magnitude_problems, run_block
+            books.append(_book(side, values, window, scenario.dollar_year))
     lines = tuple(_labels(b[0]) for b in books)
     level = _choose_detail(detail, draws, window.years, lines, max_bytes)
     grouped = [_grouping(side, "payers" if level == SUMMARY else level) for side in lines]
@@ -715,7 +747,8 @@ def plan_simulation(
     central = Plan(scenario, names, 1, seed, sampler, SUMMARY, lines, plan.rows, plan.kept,
                    payers=payers, spans=spans, cross_price=cross)
     central_books = [(b[0], np.broadcast_to(b[1], (1, window.years)), b[2]) for b in books]
-    reference = _totals(central, central_books, 1)[:, 0]
+    with np.errstate(all="ignore"):
+        reference = _totals(central, central_books, 1)[:, 0]
     return Plan(
         scenario=scenario, names=names, draws=draws, seed=seed, sampler=sampler,
         detail=SUMMARY, lines=lines, rows=plan.rows, kept=plan.kept, payers=payers,
@@ -822,6 +855,7 @@ def simulate(
     workers: int | None = None,
     scheduler: str | None = None,
     backend: BackendLike = None,
+    force: bool = False,
 ) -> Result:
     """Monte Carlo over every uncertain input, policy and baseline on the same draws.
 
@@ -866,6 +900,11 @@ def simulate(
     backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
         Where blocks run (:func:`enforcecost.parallel.get_backend`); default
         in-process. A backend or client passed in is left open.
+    force : bool
+        Start even when the estimated memory (:func:`memory_estimate`: the
+        kept detail on the client, plus the working memory of the blocks
+        running here) exceeds the memory available (:func:`available_memory`).
+        The check only decides whether a run starts, never its result.
 
     Returns
     -------
@@ -875,10 +914,23 @@ def simulate(
         totals: read its distribution with ``summary()`` and ``quantile()``.
         ``pipeline()`` gives the means over draws.
 
+    Raises
+    ------
+    ScenarioError
+        Before any work starts, listing every limit exceeded (see
+        :func:`check_simulation`): more than :data:`~enforcecost.scenario.MAX_DRAWS`
+        draws; no more draws than the inputs the rank correlations relate; a
+        ledger amount that could be non-finite or reach
+        :data:`~enforcecost._sums.VALUE_LIMIT` (:func:`magnitude_problems`);
+        more memory than available (unless ``force``). During the run, if a
+        block meets such an amount after all (the first such draw is named).
+
     Notes
     -----
     Results are identical, to the last bit, for any ``block_size``, backend and
-    number of workers (see the module notes). Memory: each task holds one
+    number of workers (see the module notes), because every value summed over
+    draws stays below :data:`~enforcecost._sums.VALUE_LIMIT` (``2**84``
+    dollars), which is enforced. Memory: each task holds one
     block; the client holds the kept detail and, at a time, the outputs of
     a few blocks per worker.
 
@@ -889,22 +941,13 @@ def simulate(
     >>> res.total("federal").shape
     (256,)
     """
-    draws = scenario.run.draws if draws is None else draws
-    seed = scenario.run.seed if seed is None else check_seed(seed, "None or a non-negative integer")
-    sampler = scenario.run.sampler if sampler is None else sampler
-    if isinstance(draws, bool) or not (isinstance(draws, int | np.integer) and draws >= 1):
-        raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")
-    if isinstance(block_size, bool) or not (
-        isinstance(block_size, int | np.integer) and block_size >= 1
-    ):
-        raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
-    plan = plan_simulation(scenario, int(draws), seed, sampler, detail=detail,
-                           max_bytes=max_bytes)
+    plan = check_simulation(scenario, draws, seed, sampler, block_size=block_size,
+                            detail=detail, max_bytes=max_bytes, workers=workers,
+                            scheduler=scheduler, backend=backend, force=force)
     size = -(-int(block_size) // GROUP) * GROUP  # whole groups of draws
-    blocks = [(start, min(start + size, plan.draws)) for start in range(0, plan.draws, size)]
     assembly = _Assembly(plan)
     with using_backend(backend, workers=workers, scheduler=scheduler) as be:
-        for out in be.map_blocks(partial(run_block, plan), blocks):
+        for out in be.map_blocks(partial(run_block, plan), _blocks(plan.draws, size)):
             assembly.add(out)
             if progress is not None:
                 progress(out.stop - out.start)
@@ -925,3 +968,488 @@ def correlation_plan(scenario: Scenario, names: Sequence[str]) -> Correlate | No
         matrix[i, j] = matrix[j, i] = r
     cols = tuple(names.index(n) for n in inputs)
     return cols, tuple(tuple(float(x) for x in row) for row in matrix)
+
+
+# -- limits: checked before a run starts, and per block as a backstop -------------------------
+#: Largest distance (dollars) of a draw's net total from its central value in
+#: a reduction-only run (``detail='summary'``), whose squares are summed over
+#: draws: ``sqrt(VALUE_LIMIT) = 2**42`` (about 4.4e12), so that every square
+#: stays below :data:`~enforcecost._sums.VALUE_LIMIT` and its group sums exact.
+TOTAL_LIMIT = float(np.sqrt(VALUE_LIMIT))
+#: The probability at which the extent of an unbounded distribution (lognormal,
+#: normal not truncated on both sides) is probed: designs draw quantiles that
+#: are multiples of at least ``2**-53`` (numpy's uniform doubles), so their
+#: draws lie between the quantiles ``2**-53`` and ``1 - 2**-53``.
+_TAIL = 2.0**-53
+_BOUNDED = ("uniform", "triangular", "pert", "discrete")
+_BASES = ("real", "nominal")
+_RULE = (
+    f"every ledger amount (and pipeline flow) of every draw and year, real and nominal, "
+    f"must be finite and below 2**84 = {VALUE_LIMIT:.3g} dollars (VALUE_LIMIT: sums over "
+    f"draws are exact, whatever the block size, only for sums of 256 draws below "
+    f"2**93 = {EXACT_LIMIT:.3g}; 2**93 / 256 / 2, halved for rounding)"
+)
+_MIB = 1 << 20
+_GIB = 1 << 30
+#: Peak memory of a task running the model on a chunk of draws, in ``(draws,
+#: years)`` float arrays per ledger line of both sides (lines, flows, scratch,
+#: design rows and parameters; tracemalloc on eo13768 with its baseline: 1.7
+#: to 1.8, i.e. 63-68 MiB for 8,192 draws, 10 years and 60 lines).
+_ARRAYS_PER_LINE = 2
+#: Bytes of a reduction-only run's quantile sketch (about 5 MB, see :class:`Totals`).
+_SKETCH_BYTES = 8 * _MIB
+
+
+class _Reads(dict[str, Any]):
+    """Parameter arrays that record which names are read (for messages)."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.read: list[str] = []
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.read:
+            self.read.append(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        return default
+
+
+def _reads(side: Scenario, dollar_year: int) -> dict[str, list[str]]:
+    """The parameters each provision (and ``'pipeline'``) reads, at central values."""
+    settings = side.settings()
+    window = Window(side.start_year, side.years)
+    values = {n: np.full(1, s.value) for n, s in settings.items()}
+    out: dict[str, list[str]] = {}
+    with np.errstate(all="ignore"):
+        p = _Reads(_parameter_arrays(side, values, window, dollar_year, {}, settings))
+        flows = run_pipeline(p, window.years)
+        out["pipeline"] = list(p.read)
+        for provision in side.provisions:
+            p.read = []
+            BOOKS[provision](p, flows)
+            out[provision] = list(p.read)
+    return out
+
+
+def _where(side: Scenario) -> str:
+    return str(side.path) if side.path is not None else "<code>"
+
+
+@dataclass(frozen=True)
+class _Overflow:
+    """A value out of range: ``what`` (a line or flow) in draw ``row`` (of the
+    values scanned) and fiscal year ``year``."""
+
+    what: str
+    provision: str  # the provision booking the line, or 'pipeline'
+    row: int
+    year: int
+    basis: str
+    value: float
+
+    def text(self) -> str:
+        unit = "people" if self.provision == "pipeline" else f"{self.basis} dollars"
+        return f"{self.what} reaches {self.value:.3g} {unit} in FY{self.year}"
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A line (or flow) with values out of range: its values, shape ``(rows, years)``."""
+
+    what: str
+    provision: str
+    real: np.ndarray
+    nominal: np.ndarray | None
+
+    def mask(self) -> np.ndarray:
+        bad = ~(np.abs(self.real) < VALUE_LIMIT)  # NaN fails every comparison
+        if self.nominal is not None:
+            bad |= ~(np.abs(self.nominal) < VALUE_LIMIT)
+        return np.asarray(bad)
+
+    def first(self, rows: Sequence[int], years: np.ndarray) -> _Overflow:
+        """The first value out of range in ``rows`` (in order; real before nominal)."""
+        for r in rows:
+            for basis, v in (("real", self.real), ("nominal", self.nominal)):
+                if v is None:
+                    continue
+                bad = ~(np.abs(v[r]) < VALUE_LIMIT)
+                if bad.any():
+                    t = int(np.argmax(bad))
+                    return _Overflow(self.what, self.provision, int(r), int(years[t]), basis,
+                                     float(v[r, t]))
+        raise ValueError("no value out of range in these rows")  # pragma: no cover
+
+
+def _fine(a: np.ndarray) -> bool:
+    """Every value of ``a`` finite and below :data:`VALUE_LIMIT` in magnitude (NaN is not)."""
+    return a.size == 0 or bool(a.max() < VALUE_LIMIT and -a.min() < VALUE_LIMIT)
+
+
+def _scan(lines: Sequence[Line], price: FloatArray, flows: Flows) -> list[_Bad]:
+    """The lines (booking order) and pipeline flows with a value out of range.
+
+    Reads each line's values twice (a max and a min); its nominal amounts are
+    formed only when the real extreme times the largest price level could
+    reach the limit. Call under ``np.errstate(all="ignore")``.
+    """
+    out: list[_Bad] = []
+    top = float(np.max(price)) if price.size else 1.0
+    for line in lines:
+        a = np.asarray(line.amount)
+        real_ok = _fine(a)
+        if real_ok and a.size and max(float(a.max()), -float(a.min())) * top < VALUE_LIMIT:
+            continue
+        real = np.broadcast_to(a, price.shape)
+        nominal = real * price
+        if real_ok and _fine(nominal):
+            continue
+        out.append(_Bad(f"ledger line {line.provision} / {line.item} ({line.payer})",
+                        line.provision, real, nominal))
+    for f in fields(Flows):
+        a = np.asarray(getattr(flows, f.name))
+        if not _fine(a):
+            out.append(_Bad(f"pipeline flow {f.name}", "pipeline",
+                            np.broadcast_to(a, price.shape), None))
+    return out
+
+
+def _extent(dist: Any) -> tuple[float, float, str]:
+    """The lowest and highest values a design can draw from ``dist``, and what they are."""
+    a = dist.args
+    if dist.kind in _BOUNDED or (dist.kind == "normal" and "low" in a and "high" in a):
+        lo, hi = dist.range
+        return lo, hi, "end of its distribution"
+    with np.errstate(all="ignore"):
+        lo, hi = dist.frozen().ppf([_TAIL, 1.0 - _TAIL])
+    return float(lo), float(hi), "end of what a design draws from it (quantile 2**-53)"
+
+
+def _named(
+    side: Scenario, settings: Mapping[str, Setting], reads: Sequence[str],
+    among: Sequence[str] | None = None,
+) -> tuple[str, str, dict[str, Any]]:
+    """File, key and values of the parameters read that the scenario sets (else all read)."""
+    pool = [n for n in reads if among is None or n in among]
+    chosen = [n for n in pool if settings[n].source != "registry"] or pool
+    file = next((settings[n].source for n in chosen if settings[n].source != "registry"),
+                _where(side))
+    key = "[parameters] " + ", ".join(chosen) if chosen else "[parameters]"
+    shown = {n: _spec(settings[n]) for n in chosen}
+    return file, key, shown
+
+
+def _spec(setting: Setting) -> Any:
+    """A setting as a scenario file writes it: its distribution, else its value."""
+    return setting.value if setting.dist is None else setting.dist.to_spec()
+
+
+def _reads_of(reads: Mapping[str, list[str]], o: _Overflow) -> list[str]:
+    names = list(reads.get(o.provision, []))
+    if o.basis == "nominal" and "inflation_projection" not in names:
+        names.append("inflation_projection")  # nominal dollars: the price level's input
+    return names
+
+
+def _more(n: int) -> str:
+    if not n:
+        return ""
+    return f" (and {n} more line{'s' if n != 1 else ''} or flow{'s' if n != 1 else ''})"
+
+
+def _side_problems(side: Scenario, dollar_year: int) -> list[Problem]:
+    """Probe one side at its central values, each uncertain input at each end of its
+    extent (the others central), and every uncertain input at its low and high end."""
+    window = Window(side.start_year, side.years)
+    settings = side.settings()
+    names = [n for n, s in settings.items() if s.dist is not None]
+    rows = 3 + 2 * len(names)
+    values = {n: np.full(rows, s.value, dtype=np.float64) for n, s in settings.items()}
+    ends: dict[str, str] = {}
+    for k, n in enumerate(names):
+        lo, hi, ends[n] = _extent(settings[n].dist)
+        values[n][[1 + 2 * k, rows - 2]] = lo
+        values[n][[2 + 2 * k, rows - 1]] = hi
+    with np.errstate(all="ignore"):
+        lines, price, flows = _book(side, values, window, dollar_year, settings)
+        bad = _scan(lines, np.broadcast_to(price, (rows, window.years)), flows)
+    if not bad:
+        return []
+    years = window.fiscal_years
+    found: dict[tuple[str, str], list[_Overflow]] = {}
+    for b in bad:
+        hit = np.asarray(b.mask().any(axis=1))
+        if hit[0]:
+            found.setdefault(("central", b.provision), []).append(b.first([0], years))
+        elif hit[1 : rows - 2].any():
+            for k, n in enumerate(names):
+                if hit[1 + 2 * k] or hit[2 + 2 * k]:
+                    o = b.first([1 + 2 * k, 2 + 2 * k], years)
+                    found.setdefault(("input", n), []).append(o)
+        else:
+            found.setdefault(("joint", b.provision), []).append(b.first([rows - 2, rows - 1],
+                                                                        years))
+    reads = _reads(side, dollar_year)
+    out = []
+    for (cause, subject), hits in found.items():
+        o, more = hits[0], _more(len(hits) - 1)
+        if cause == "input":
+            setting = settings[subject]
+            assert setting.dist is not None
+            end = "low" if o.row % 2 else "high"
+            file, given = setting.source, ""
+            if file == "registry":  # the registry's distribution, with this scenario's values
+                file = _where(side)
+                _, key, _ = _named(side, settings, _reads_of(reads, o))
+                given = f" (the registry's distribution; with {key.removeprefix('[parameters] ')})"
+            out.append(Problem(
+                file, f"[parameters] {subject}",
+                f"at {values[subject][o.row]:.6g}, the {end} {ends[subject]}{given}, "
+                f"{o.text()}{more}; {_RULE}", setting.dist.to_spec()))
+        elif cause == "central":
+            file, key, shown = _named(side, settings, _reads_of(reads, o))
+            out.append(Problem(
+                file, key, f"at the central values, {o.text()}{more}; "
+                f"{subject} reads {', '.join(_reads_of(reads, o))}; {_RULE}", shown))
+        else:
+            end = "low" if o.row == rows - 2 else "high"
+            file, key, shown = _named(side, settings, _reads_of(reads, o), names)
+            out.append(Problem(
+                file, key, f"with every uncertain input at the {end} end of its "
+                f"distribution, {o.text()}{more}; {subject} reads "
+                f"{', '.join(_reads_of(reads, o))}; {_RULE}", shown))
+    return out
+
+
+def magnitude_problems(scenario: Scenario) -> list[Problem]:
+    """Check that a scenario's ledger stays finite and within the exact-sum range.
+
+    Evaluates each side (policy, baseline) on a small probe: central values;
+    each uncertain input at the low and at the high end of what a design can
+    draw from it (its support, or its quantiles ``2**-53`` and ``1 - 2**-53``
+    for unbounded kinds), the others central; and every uncertain input at its
+    low, then high end at once. Every ledger amount (real and nominal) and
+    pipeline flow must be finite and below :data:`~enforcecost._sums.VALUE_LIMIT`
+    (``2**84`` dollars) in magnitude: sums over draws are then exact whatever
+    the block size. The probe cannot see every combination of inputs, so a
+    Monte Carlo run checks every block as well (:func:`run_block`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With its baseline, if any.
+
+    Returns
+    -------
+    list of Problem
+        One per input (or set of fixed values) that takes a line out of range,
+        naming the file and key that set it, the line, the year and the value.
+    """
+    sides = [scenario] if scenario.baseline is None else [scenario, scenario.baseline]
+    return [p for side in sides for p in _side_problems(side, scenario.dollar_year)]
+
+
+def _block_problem(
+    plan: Plan, side: int, bad: Sequence[_Bad], first_draw: int, years: np.ndarray,
+) -> ScenarioError:
+    """The error for out-of-range values found while running draws from ``first_draw`` on."""
+    row = min(int(np.argmax(b.mask().any(axis=1))) for b in bad)
+    o = next(b.first([row], years) for b in bad if b.mask()[row].any())
+    sc = plan.sides[side]
+    reads = _reads_of(_reads(sc, plan.scenario.dollar_year), o)
+    file, key, _ = _named(sc, sc.settings(), reads)
+    return ScenarioError([Problem(
+        file, key, f"in draw {first_draw + row} of {plan.draws:,} (seed {plan.seed}, "
+        f"{plan.sampler}), {o.text()}; {o.provision} reads {', '.join(reads)}; {_RULE}",
+        o.value)])
+
+
+def _totals_problem(plan: Plan, dist: np.ndarray, first_draw: int) -> ScenarioError | None:
+    """The error if a draw's total is too far from the central total (``summary`` only)."""
+    if _fine_total(dist):
+        return None
+    bad = ~(np.abs(dist) < TOTAL_LIMIT)
+    draw = int(np.argmax(bad.any(axis=0)))
+    channel = int(np.argmax(bad[:, draw]))
+    spans = len(plan.spans)
+    perspective = plan.perspectives[channel // (3 * spans)]
+    basis = ("nominal", "real", "pv")[channel // spans % 3]
+    span = plan.spans[channel % spans]
+    return ScenarioError([Problem(
+        _where(plan.scenario), "[run] draws",
+        f"in draw {first_draw + draw} of {plan.draws:,} (seed {plan.seed}, {plan.sampler}), "
+        f"the {perspective} {basis} total over {span} years is {dist[channel, draw]:.3g} "
+        f"dollars from its central value; "
+        f"a reduction-only run (detail='summary', chosen for large runs) sums the squares of "
+        f"these distances exactly only below 2**42 = {TOTAL_LIMIT:.3g} dollars "
+        f"(sqrt of VALUE_LIMIT); keep per-draw detail (detail='payers', fewer draws)",
+        plan.draws)])
+
+
+def _fine_total(dist: np.ndarray) -> bool:
+    return dist.size == 0 or bool(dist.max() < TOTAL_LIMIT and -dist.min() < TOTAL_LIMIT)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to start a run, or None when the system does not say.
+
+    ``MemAvailable`` of ``/proc/meminfo`` (Linux: free memory plus what the
+    kernel can reclaim), else ``os.sysconf`` free physical pages.
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for row in fh:
+                if row.startswith("MemAvailable:"):
+                    return int(row.split()[1]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_estimate(plan: Plan, block_size: int, tasks: int = 1) -> tuple[int, str]:
+    """Estimated peak memory of a simulation on this machine, in bytes, with its parts.
+
+    Parameters
+    ----------
+    plan : Plan
+        From :func:`plan_simulation`: draws, years, lines and the kept detail.
+    block_size : int
+        Draws per block (rounded up to whole groups, at most the draws).
+    tasks : int
+        Blocks running at once on this machine (1 in-process, the workers of
+        local processes, 0 when they all run elsewhere).
+
+    Returns
+    -------
+    (int, str)
+        Bytes: what the client keeps (the kept detail, policy and baseline,
+        ``8 * (rows + 1) * draws * years`` bytes, the ``+ 1`` the price
+        levels; for ``summary`` only the first :data:`FIRST_DRAWS` draws and
+        the quantile sketch), plus the blocks in flight (each block's kept
+        detail, :data:`~enforcecost.parallel._AHEAD` per task) and each
+        running task's working memory (its rows of the design, ``8 * inputs``
+        bytes a draw, and for ``lhs`` a permutation of all the draws, 8 bytes
+        each; the model on :data:`MODEL_DRAWS` draws at a time, about
+        ``16 * lines * years`` bytes a draw). And a description of the parts.
+    """
+    item = np.dtype(np.float64).itemsize
+    years = plan.window.years
+    summary = plan.detail == SUMMARY
+    rows = sum(len(k) for k in plan.kept) + len(plan.sides)  # kept rows + price levels
+    size = min(-(-block_size // GROUP) * GROUP, plan.draws)
+    client = rows * (plan.first if summary else plan.draws) * years * item
+    output = rows * (min(size, plan.first) if summary else size) * years * item
+    if summary:
+        client += _SKETCH_BYTES
+        output += _SKETCH_BYTES
+    design_rows = size * len(plan.names) * item + (plan.draws * item if plan.sampler == "lhs"
+                                                   else 0)
+    lines = sum(len(side) for side in plan.lines)
+    model_rows = min(size, MODEL_DRAWS) * years * lines * _ARRAYS_PER_LINE * item
+    task = design_rows + model_rows + output
+    flight = _AHEAD * max(tasks, 1) * output
+    total = client + flight + tasks * task
+    text = (f"{client / _MIB:,.0f} MiB kept on the client ({plan.detail} detail of "
+            f"{plan.draws:,} draws x {years} years), {flight / _MIB:,.0f} MiB of block outputs "
+            f"in flight, {tasks} task{'s' if tasks != 1 else ''} of {task / _MIB:,.0f} MiB "
+            f"(blocks of {size:,} draws)")
+    return total, text
+
+
+def _local_tasks(workers: int | None, scheduler: str | None, backend: BackendLike) -> int:
+    """Blocks that run at once on this machine (0: on a cluster elsewhere)."""
+    if scheduler is not None or (backend is not None and not isinstance(backend, str)):
+        return 0 if scheduler is not None else int(getattr(backend, "workers", 1) or 1)
+    return max(1, int(workers or 1))
+
+
+def check_simulation(
+    scenario: Scenario,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampler: Sampler | None = None,
+    *,
+    block_size: int = 1 << 15,
+    detail: Detail | Literal["auto"] = "auto",
+    max_bytes: int = 1 << 30,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    backend: BackendLike = None,
+    force: bool = False,
+    draws_key: str | None = None,
+) -> Plan:
+    """Every up-front limit of :func:`simulate`, checked before any work starts.
+
+    The draws (at most :data:`~enforcecost.scenario.MAX_DRAWS`, and more
+    than the inputs the scenario's rank correlations relate); the magnitudes
+    of the ledger (:func:`magnitude_problems`); and, unless ``force``, the
+    estimated memory (:func:`memory_estimate`) against the memory available
+    (:func:`available_memory`). Takes :func:`simulate`'s arguments.
+
+    Parameters
+    ----------
+    force : bool
+        Start even when the memory estimate exceeds the memory available.
+    draws_key : str, optional
+        How the problems name the number of draws (default ``"[run] draws"``
+        when it is the scenario's, else ``"draws"``; the CLI says ``"--draws"``).
+
+    Returns
+    -------
+    Plan
+        The simulation's plan.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every limit exceeded, with the file and key, the rule and the value.
+    """
+    where = _where(scenario)
+    key = draws_key or ("[run] draws" if draws is None else "draws")
+    draws = scenario.run.draws if draws is None else draws
+    seed = scenario.run.seed if seed is None else check_seed(seed, "None or a non-negative integer")
+    sampler = scenario.run.sampler if sampler is None else sampler
+    if isinstance(draws, bool) or not (isinstance(draws, int | np.integer) and draws >= 1):
+        raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")
+    if isinstance(block_size, bool) or not (
+        isinstance(block_size, int | np.integer) and block_size >= 1
+    ):
+        raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
+    draws = int(draws)
+    problems: list[Problem] = []
+    if draws > MAX_DRAWS:
+        problems.append(Problem(where, key, f"must be at most {MAX_DRAWS:,} (2**30, the most "
+                                "points the Sobol' design can make)", draws))
+    need = correlation_draws_needed(scenario.correlations)
+    if need and draws < need:
+        problems += correlation_draws_problems(scenario.correlations, draws, where, key) or [
+            Problem(where, key, f"a Monte Carlo run of this scenario's rank correlations needs "
+                    f"at least {need} draws (for central values only, use evaluate())", draws)]
+    problems += magnitude_problems(scenario)
+    if problems:
+        raise ScenarioError(problems)
+    plan = plan_simulation(scenario, draws, seed, sampler, detail=detail, max_bytes=max_bytes)
+    if not force:
+        needed, parts = memory_estimate(plan, int(block_size),
+                                        _local_tasks(workers, scheduler, backend))
+        free = available_memory()
+        if free is not None and needed > free:
+            raise ScenarioError([Problem(
+                where, key, f"a run of {draws:,} draws needs an estimated "
+                f"{needed / _GIB:,.1f} GiB ({parts}), more than the {free / _GIB:,.1f} GiB of "
+                f"memory available; use fewer draws, detail='summary' (kept detail is "
+                f"{plan.detail}), or force=True (the CLI's --force) to start anyway", draws)])
+    return plan
+
+
+def _blocks(draws: int, size: int) -> Iterator[tuple[int, int]]:
+    """The blocks ``(start, stop)`` of ``size`` draws, made one at a time (lazily)."""
+    for start in range(0, draws, size):
+        yield start, min(start + size, draws)

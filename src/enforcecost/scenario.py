@@ -26,6 +26,8 @@ from .money import cpi_u
 from .parameters import PROVISIONS, Parameter, check_value, registry
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_DRAWS",
     "SAMPLERS",
     "RunConfig",
     "Scenario",
@@ -54,6 +56,17 @@ _TABLES = {"scenario", "parameters", "run", "correlation"}
 _YEAR_MAX = 2100
 _YEARS_MAX = 100
 _CODE = "<code>"
+#: Most Monte Carlo draws a run may ask for: ``2**30`` (1,073,741,824), the
+#: number of distinct points the scrambled Sobol' engine (30 bits) can make;
+#: one limit for every sampler, so a file's ``[run] draws`` is valid whichever
+#: sampler runs it. (Far beyond any study's need: 10 million draws pin the
+#: shipped scenarios' means to a few dollars.)
+MAX_DRAWS = 1 << 30
+#: Longest chain of files a scenario may form through ``extends`` (the file
+#: itself and the files it extends), and through ``baseline`` (a baseline's
+#: own baseline, and so on): inheritance deeper than this is a mistake, and
+#: the chain is read without recursing deeper than this.
+MAX_DEPTH = 32
 
 
 def _shipped_dir() -> Path:
@@ -218,6 +231,8 @@ class Scenario:
             )
         correlations, found = _check_correlations(self.correlations, where, settings)
         problems += found
+        if not found and isinstance(run, RunConfig) and _is_int(run.draws):
+            problems += correlation_draws_problems(correlations, run.draws, where, "[run] draws")
         if problems:
             raise ScenarioError(problems)
         object.__setattr__(self, "provisions", tuple(self.provisions))
@@ -386,8 +401,10 @@ def _check_scenario_table(t: Mapping[str, Any], where: str) -> list[Problem]:
 
 def _check_run(t: Mapping[str, Any], where: str) -> list[Problem]:
     out: list[Problem] = []
-    if "draws" in t and not (_is_int(t["draws"]) and t["draws"] >= 1):
-        out.append(Problem(where, "[run] draws", "must be a whole number >= 1", t["draws"]))
+    if "draws" in t and not (_is_int(t["draws"]) and 1 <= t["draws"] <= MAX_DRAWS):
+        out.append(Problem(where, "[run] draws",
+                           f"must be a whole number from 1 to {MAX_DRAWS:,} (2**30, the most "
+                           "points the Sobol' design can make)", t["draws"]))
     if "seed" in t and not (_is_int(t["seed"]) and t["seed"] >= 0):
         out.append(Problem(where, "[run] seed", "must be a whole number >= 0", t["seed"]))
     if "sampler" in t and t["sampler"] not in SAMPLERS:
@@ -458,6 +475,28 @@ def _check_correlations(
                                     "correlation matrix (not positive definite)",
                                     {f"{a}~{b}": r for (a, b), r in out.items()}))
     return tuple((a, b, r) for (a, b), r in sorted(out.items())), problems
+
+
+def correlation_draws_needed(correlations: Sequence[tuple[str, str, float]]) -> int:
+    """The fewest draws a Monte Carlo run with these rank correlations can make.
+
+    Iman-Conover reordering needs more draws than correlated inputs (see
+    :func:`enforcecost.sampling.iman_conover`): ``k + 1`` for ``k`` inputs, 0
+    without correlations. (1 draw, central values only, draws nothing.)
+    """
+    return len({n for a, b, _ in correlations for n in (a, b)}) + 1 if correlations else 0
+
+
+def correlation_draws_problems(
+    correlations: Sequence[tuple[str, str, float]], draws: int, where: str, key: str,
+) -> list[Problem]:
+    """A problem if a Monte Carlo run of ``draws`` (> 1) draws cannot induce the correlations."""
+    need = correlation_draws_needed(correlations)
+    if draws == 1 or draws >= need:
+        return []
+    return [Problem(where, key, f"the rank correlations ([[correlation]]) relate {need - 1} "
+                    f"inputs; a Monte Carlo run needs more draws than that: at least {need} "
+                    "(or 1, central values only)", draws)]
 
 
 def _parse_setting(name: Any, spec: Any, where: str) -> tuple[Setting | None, list[Problem]]:
@@ -680,10 +719,19 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
     raw = _Raw()
     if isinstance(sc.get("extends"), str):
         parent_path = _locate(sc["extends"], path)
+        files = (*chain, path.resolve())
         if parent_path is None:
             problems.append(
                 Problem(where, "[scenario] extends",
                         "no such file (relative to this file) or shipped scenario", sc["extends"])
+            )
+        elif len(files) >= MAX_DEPTH and parent_path.resolve() not in files:
+            # bounded: the chain is read no deeper than MAX_DEPTH files (no recursion error)
+            problems.append(
+                Problem(str(files[0]), "[scenario] extends",
+                        f"the chain of files through 'extends' is longer than {MAX_DEPTH} "
+                        f"files, the most allowed; it starts {_chain_head(files)}",
+                        sc["extends"])
             )
         else:
             parent = _collect(parent_path, problems, (*chain, path.resolve()))
@@ -705,6 +753,12 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
     return raw
 
 
+def _chain_head(files: Sequence[Path], shown: int = 3) -> str:
+    """The first files of a chain, for a message: ``a.toml -> b.toml -> c.toml -> ...``."""
+    names = [str(f) for f in files[:shown]]
+    return " -> ".join(names + (["..."] if len(files) > shown else []))
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file, with what it extends and its baseline.
 
@@ -721,7 +775,9 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        Listing every problem in the file, the files it extends and its baseline.
+        Listing every problem in the file, the files it extends and its baseline;
+        including values whose ledger amounts could be non-finite or reach the
+        exact-sum limit (:func:`enforcecost.model.magnitude_problems`).
 
     Examples
     --------
@@ -732,6 +788,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     problems: list[Problem] = []
     scenario = _load(Path(path), problems, ())
+    if scenario is not None and not problems:
+        from .model import magnitude_problems  # the model imports this module
+
+        problems += magnitude_problems(scenario)
     if problems or scenario is None:
         raise ScenarioError(problems or [Problem(str(path), "", "could not be read")])
     return scenario
@@ -773,6 +833,14 @@ def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> S
             problems.append(
                 Problem(str(written_in), "[scenario] baseline",
                         "a scenario cannot be its own baseline (a cycle)", ref)
+            )
+        elif len(baselines) + 1 >= MAX_DEPTH:
+            files = (*baselines, path.resolve())
+            problems.append(
+                Problem(str(files[0]), "[scenario] baseline",
+                        f"the chain of baselines (a baseline's baseline, ...) is longer than "
+                        f"{MAX_DEPTH} files, the most allowed; it starts {_chain_head(files)}",
+                        ref)
             )
         else:
             baseline = _load(base_path, problems, (*baselines, path.resolve()))
