@@ -57,6 +57,8 @@ class ForeignFilesError(OSError):
 
     Attributes
     ----------
+    reason : str
+        The message without the path.
     path : Path
         The destination directory.
     foreign : list of str
@@ -69,8 +71,9 @@ class ForeignFilesError(OSError):
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
                                           else "")
         where = f"; the new output is in {kept}" if kept is not None else ""
-        super().__init__(f"{path}: holds files that no earlier enforcecost output wrote "
-                         f"({shown}); they were left as they were{where}")
+        self.reason = (f"holds files that no earlier enforcecost output wrote ({shown}); "
+                       f"they were left as they were{where}")
+        super().__init__(f"{path}: {self.reason}")
         self.path, self.foreign, self.kept = path, foreign, kept
 
 

@@ -596,7 +596,7 @@ def _out_failure(out: Path, exc: OSError, debug: bool) -> int:
     if debug:
         traceback.print_exc()
     if isinstance(exc, ForeignFilesError):
-        _err(f"{_PROG}: --out {out}: not replaced: {exc}")
+        _err(f"{_PROG}: --out {out}: not replaced: it {exc.reason}")
         return 1
     _err(f"{_PROG}: cannot write the output directory {out}: {exc}")
     return 1
