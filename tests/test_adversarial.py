@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from enforcecost import _atomic
 from enforcecost._atomic import LISTING, foreign_entries
 from enforcecost.cli import MARKER, main
 
@@ -77,8 +78,8 @@ def _leftovers(root: Path) -> list[str]:
 
 
 def _is_complete(out: Path, scenario: str) -> bool:
-    """``out`` holds exactly one whole output, of ``scenario``."""
-    dirs = sorted(p.name for p in out.iterdir() if p.is_dir())
+    """``out`` holds exactly one whole output, of ``scenario`` (work directories aside)."""
+    dirs = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name[0] != ".")
     return (foreign_entries(out) == [] and (out / LISTING).is_file()
             and (out / MARKER).is_file() and (out / "summary.csv").is_file()
             and dirs == [scenario] and (out / scenario / "ledger_nominal.csv").is_file())
@@ -283,3 +284,49 @@ def test_input_read_through_a_chain_inside_the_earlier_output(
     assert (f"enforcecost: --out {earlier}: contains the scenario file {deep} (read for "
             f"{tmp_path / 'child.toml'}); choose another") in proc.stderr
     assert _snapshot(earlier) == before
+
+
+# -- after the new output is installed (in-process: the faults are injected) ---------------
+def test_interrupt_while_deleting_the_earlier_output_says_the_output_is_new(
+    earlier: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_release = _atomic._Work.release
+
+    def release(self: _atomic._Work, delete: bool) -> OSError | None:
+        if self.path.name.startswith(".enforcecost-old-"):  # Ctrl-C while deleting it
+            signal.raise_signal(signal.SIGINT)
+        return real_release(self, delete)
+
+    monkeypatch.setattr(_atomic._Work, "release", release)
+    capsys.readouterr()
+    assert main(["run", "eo13768", "--out", str(earlier), *FAST]) == 130
+    assert capsys.readouterr().err == (
+        f"enforcecost: interrupted (the new output had been installed in {earlier})\n")
+    assert _is_complete(earlier, "eo13768")
+    assert _leftovers(earlier) == []
+
+
+def test_earlier_output_that_cannot_be_deleted_is_reported(
+    earlier: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_rmtree = shutil.rmtree
+
+    def rmtree(path: Path, ignore_errors: bool = False) -> None:
+        if Path(path).name.startswith(".enforcecost-old-"):
+            if ignore_errors:
+                return
+            raise PermissionError(13, "Permission denied")
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(_atomic.shutil, "rmtree", rmtree)
+    capsys.readouterr()
+    assert main(["run", "eo13768", "--out", str(earlier), *FAST]) == 0
+    [old] = _leftovers(earlier)
+    assert capsys.readouterr().err == (
+        f"enforcecost: warning: could not delete the earlier output, moved to {earlier / old} "
+        "([Errno 13] Permission denied); the next run into this directory deletes it, or "
+        "remove it yourself\n")
+    assert _is_complete(earlier, "eo13768")
+    monkeypatch.undo()
+    assert main(["run", "eo13768", "--out", str(earlier), *FAST]) == 0
+    assert _leftovers(earlier) == []

@@ -113,9 +113,15 @@ Output (written all at once: DIR is replaced only when everything succeeded):
                                      years (Monte Carlo runs only)
   DIR/<scenario>/pipeline.csv (+ pipeline_baseline.csv), nonmonetized.csv,
   DIR/<scenario>/parameters_used.csv
+  DIR/.enforcecost-files.json        every file written (path, size, time): what a
+                                     later run may replace
 <scenario> is the file's stem, or its path under a directory argument joined
-with "_" (calibration/aaf_2015_low.toml -> calibration_aaf_2015_low).
-An existing DIR is replaced only if it is empty or an earlier enforcecost output.
+with "_" (calibration/aaf_2015_low.toml -> calibration_aaf_2015_low), without
+leading dots; "comparison" (the comparison page's) and names taken already get
+"_2", "_3"... An existing DIR is replaced only if it holds exactly an earlier
+enforcecost output, checked again just before the swap: anything else stops it
+(exit 1) and the new output is left in DIR/enforcecost-new-*. DIR may be a mount
+point. SIGINT, SIGTERM and SIGHUP leave DIR whole (the earlier or the new output).
 
 examples:
   enforcecost run scenarios/ --out out/
@@ -564,6 +570,8 @@ def _check_out(out: Path, inputs: Sequence[Scenario]) -> str | None:
             if not os.access(above, os.W_OK | os.X_OK):
                 return f"--out {out}: cannot create it in {above} (permission denied)"
             return None
+        if not os.access(out, os.R_OK | os.W_OK | os.X_OK):
+            return f"--out {out}: cannot be used: permission denied"
         target = out.resolve()
         cwd = Path.cwd().resolve()
         if target == cwd or target in cwd.parents:
