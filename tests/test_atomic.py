@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -225,16 +224,14 @@ def test_leftovers_of_dead_processes_are_cleaned(tmp_path: Path, existing: Path)
 def test_old_output_that_cannot_be_deleted_is_reported(
     tmp_path: Path, existing: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_rmtree = shutil.rmtree
+    real_unlink = Path.unlink
 
-    def rmtree(path: Path, ignore_errors: bool = False) -> None:
-        if Path(path).name.startswith(".enforcecost-old-"):
-            if not ignore_errors:
-                raise PermissionError(13, "Permission denied")
-            return
-        real_rmtree(path, ignore_errors=ignore_errors)
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self.name == "old.csv" and self.parent.name.startswith(".enforcecost-old-"):
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok=missing_ok)
 
-    monkeypatch.setattr(_atomic.shutil, "rmtree", rmtree)
+    monkeypatch.setattr(Path, "unlink", unlink)
     said: list[str] = []
     with atomic_directory(existing, on_leftover=said.append) as tmp:
         (tmp / "new.csv").write_text("new")
@@ -242,11 +239,34 @@ def test_old_output_that_cannot_be_deleted_is_reported(
     assert said == [f"could not delete the earlier output, moved to {old} ([Errno 13] "
                     "Permission denied); the next run into this directory deletes it, "
                     "or remove it yourself"]
-    assert _entries(old) == sorted([".enforcecost-lock", LISTING, "old.csv", "sub"])
+    assert _entries(old) == sorted([".enforcecost-lock", LISTING, "old.csv"])
     monkeypatch.undo()
     with atomic_directory(existing) as tmp:
         (tmp / "newer.csv").write_text("newer")
     assert _entries(existing) == [LISTING, "newer.csv"]
+
+
+def test_files_appearing_during_the_swap_are_kept(
+    tmp_path: Path, existing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the check, within the swap's lock: nothing unlisted is moved or deleted."""
+    (existing / "top.txt").write_text("top")  # as if written just after the check
+    monkeypatch.setattr(_atomic, "foreign_entries", lambda dest: [])
+    real_delete = _atomic._delete_listed
+
+    def delete(root: Path) -> tuple[OSError | None, list[str]]:
+        (root / "sub" / "late.txt").write_text("late")  # into the earlier output, moved
+        return real_delete(root)
+
+    monkeypatch.setattr(_atomic, "_delete_listed", delete)
+    said: list[str] = []
+    with atomic_directory(existing, on_leftover=said.append) as tmp:
+        (tmp / "new.csv").write_text("new")
+    [kept] = existing.glob("enforcecost-kept-*")
+    assert said == [f"files that appeared in the earlier output during the swap "
+                    f"(sub/late.txt) were kept, with it, in {kept}"]
+    assert set(_listing(kept)) == {LISTING, "sub/late.txt"}  # old.csv, sub/keep.csv deleted
+    assert _entries(existing) == sorted([kept.name, LISTING, "new.csv", "top.txt"])
 
 
 def test_signal_during_the_swap_is_delivered_after_it(

@@ -10,7 +10,9 @@ Every output lists what it wrote in ``.enforcecost-files.json`` (path, size and
 modification time of each file, and each directory). The swap happens only if
 everything in the destination, checked at swap time, is in that list; anything
 else (a file a person added, edited or put there during the run) stops it, and
-the new output is kept beside it under a name the error states.
+the new output is kept beside it under a name the error states. Only listed
+entries are moved aside, and the earlier output is deleted file by file from its
+list: what appears in it during the swap itself is kept (``enforcecost-kept-*``).
 
 A work directory is named ``.enforcecost-tmp-XXXXXXXX`` or
 ``.enforcecost-old-XXXXXXXX`` and holds ``.enforcecost-lock``, which the
@@ -134,7 +136,11 @@ def _clean_leftovers(dest: Path) -> None:
             continue  # not (yet) a work directory of ours
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: its writer is alive
-            if os.read(fd, len(_LOCK_TEXT) + 1) == _LOCK_TEXT.encode():
+            if os.read(fd, len(_LOCK_TEXT) + 1) != _LOCK_TEXT.encode():
+                continue
+            if (entry / LISTING).exists():  # an earlier output: only what it lists
+                _delete_listed(entry)
+            else:  # a new output being built: all of it is ours
                 shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             pass
@@ -158,6 +164,45 @@ def _listing(root: Path) -> dict[str, Any]:
     return {"format": 1, "dirs": sorted(dirs), "files": files}
 
 
+def _known(root: Path) -> tuple[set[str], dict[str, list[int]]] | None:
+    """The directories and files (with [bytes, mtime_ns]) that root's list names, if any."""
+    try:
+        known = json.loads((root / LISTING).read_text(encoding="utf-8"))
+        dirs, files = set(known["dirs"]), dict(known["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return dirs, files
+
+
+def _delete_listed(root: Path) -> tuple[OSError | None, list[str]]:
+    """Delete what root's list names (files only if unchanged), then root if emptied.
+
+    Returns the first error and the entries left that the list does not name.
+    """
+    dirs, files = _known(root) or (set(), {})
+    error: OSError | None = None
+    for rel, stamp in files.items():
+        p = root / rel
+        try:
+            st = p.lstat()
+            if [st.st_size, st.st_mtime_ns] == stamp:
+                p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            error = error or exc
+    for rel in sorted(dirs, key=lambda r: r.count("/"), reverse=True):
+        with suppress(OSError):  # not empty: an error above, or something not listed
+            (root / rel).rmdir()
+    rest = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*"))
+            if p.name not in (LISTING, _LOCK) and not (p.is_dir() and any(p.iterdir()))]
+    if not rest:
+        for name in (LISTING, _LOCK):
+            (root / name).unlink(missing_ok=True)
+        root.rmdir()
+    return error, ([] if error is not None else rest)
+
+
 def foreign_entries(dest: str | os.PathLike[str]) -> list[str]:
     """Entries of ``dest`` that its earlier output did not write, or that changed since.
 
@@ -179,17 +224,15 @@ def foreign_entries(dest: str | os.PathLike[str]) -> list[str]:
         If ``dest`` cannot be read.
     """
     root = Path(dest)
-    try:
-        known = json.loads((root / LISTING).read_text(encoding="utf-8"))
-        dirs, files, listed = set(known["dirs"]), dict(known["files"]), True
-    except (OSError, ValueError, KeyError, TypeError):
-        dirs, files, listed = set(), {}, False
+    known = _known(root)
+    dirs, files = known if known is not None else (set(), {})
     foreign: list[str] = []
 
     def walk(d: Path) -> None:
         for p in sorted(d.iterdir()):
             rel = p.relative_to(root).as_posix()
-            if d == root and ((p.name == LISTING and listed) or _WORK.fullmatch(p.name)):
+            if d == root and ((p.name == LISTING and known) or _WORK.fullmatch(p.name)
+                              or p.name == _LOCK):
                 continue
             st = p.lstat()
             if p.is_dir() and not p.is_symlink():
@@ -254,8 +297,9 @@ def _swap_in(work: _Work, dest: Path, on_leftover: Callable[[str], None]) -> Non
         try:
             # The list goes first and comes back last: a destination caught half-way
             # (SIGKILL) holds no list, so it is never taken for a complete output.
-            outgoing = [p for p in sorted(dest.iterdir(), key=lambda p: p.name != LISTING)
-                        if not _WORK.fullmatch(p.name)]
+            dirs, files = _known(dest) or (set(), {})
+            tops = sorted({rel.split("/")[0] for rel in [*dirs, *files]})
+            outgoing = [dest / n for n in [LISTING, *tops] if os.path.lexists(dest / n)]
             incoming = sorted(work.entries(), key=lambda p: p.name == LISTING)
             for src, dst in [*((p, old.path / p.name) for p in outgoing),
                              *((p, dest / p.name) for p in incoming)]:
@@ -269,10 +313,20 @@ def _swap_in(work: _Work, dest: Path, on_leftover: Callable[[str], None]) -> Non
     finally:
         os.close(lock)
     work.release(delete=True)
-    error = old.release(delete=True)
-    if error is not None:
+    try:
+        error, rest = _delete_listed(old.path)
+    except OSError as exc:
+        error, rest = exc, []
+    if rest:  # written into the earlier output during the swap: not ours to delete
+        kept = dest / f"enforcecost-kept-{old.path.name[-8:]}"
+        old.path.rename(kept)
+        (kept / _LOCK).unlink()
+        on_leftover(f"files that appeared in the earlier output during the swap "
+                    f"({', '.join(rest[:5])}) were kept, with it, in {kept}")
+    elif error is not None:
         on_leftover(f"could not delete the earlier output, moved to {old.path} ({error}); "
                     "the next run into this directory deletes it, or remove it yourself")
+    old.release(delete=False)
 
 
 def _warn(message: str) -> None:
