@@ -109,7 +109,8 @@ def test_directory_it_did_not_write_is_refused_and_new_output_kept(tmp_path: Pat
     out.mkdir()
     (out / "thesis.tex").write_text("years of work")
     with pytest.raises(ForeignFilesError, match=r"out: holds files that no earlier "
-                       r"enforcecost output wrote \(thesis.tex\); they were left as they were; "
+                       r"enforcecost output wrote, or that changed since \(thesis.tex\); "
+                       r"they were left as they were; "
                        r"the new output is in .*enforcecost-new-") as info:
         _write(out, ["new.csv"])
     kept = info.value.kept
@@ -274,10 +275,10 @@ def test_signal_during_the_swap_is_delivered_after_it(
 ) -> None:
     real_release = _atomic._Work.release
 
-    def release(self: _atomic._Work, delete: bool) -> OSError | None:
+    def release(self: _atomic._Work, delete: bool) -> None:
         if self.path.name.startswith(".enforcecost-old-"):  # deleting the earlier output
             signal.raise_signal(signal.SIGINT)
-        return real_release(self, delete)
+        real_release(self, delete)
 
     monkeypatch.setattr(_atomic._Work, "release", release)
     monkeypatch.setattr(signal, "getsignal", lambda s: signal.default_int_handler)

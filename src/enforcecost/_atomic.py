@@ -73,7 +73,8 @@ class ForeignFilesError(OSError):
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
                                           else "")
         where = f"; the new output is in {kept}" if kept is not None else ""
-        self.reason = (f"holds files that no earlier enforcecost output wrote ({shown}); "
+        self.reason = (f"holds files that no earlier enforcecost output wrote, or that changed "
+                       f"since ({shown}); "
                        f"they were left as they were{where}")
         super().__init__(f"{path}: {self.reason}")
         self.path, self.foreign, self.kept = path, foreign, kept
@@ -107,22 +108,14 @@ class _Work:
     def entries(self) -> list[Path]:
         return sorted(p for p in self.path.iterdir() if p.name != _LOCK)
 
-    def release(self, delete: bool) -> OSError | None:
-        """Unlock, deleting the directory first if asked; the deletion's error, if any."""
-        error = None
+    def release(self, delete: bool) -> None:
+        """Unlock, deleting the directory (all of it: this process wrote it) first if asked."""
         if delete:
-            try:
-                shutil.rmtree(self.path)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                error = exc
-                shutil.rmtree(self.path, ignore_errors=True)  # as much as can go
+            shutil.rmtree(self.path, ignore_errors=True)
         if self.fd >= 0:
             with suppress(OSError):
                 os.close(self.fd)
             self.fd = -1
-        return error if error is not None and self.path.exists() else None
 
 
 def _clean_leftovers(dest: Path) -> None:
