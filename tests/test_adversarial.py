@@ -47,7 +47,7 @@ def _start(gate: Path, *args: str) -> subprocess.Popen[str]:
 
 def _wait_ready(gate: Path, proc: subprocess.Popen[str]) -> None:
     """Wait until ``proc`` has built its output and waits before the swap."""
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # generous: a hang guard on a loaded machine
     while not (gate / "ready").exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
