@@ -13,6 +13,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import cli
+from enforcecost._atomic import LISTING
 from enforcecost.cli import MARKER, main
 
 #: `run` without the report (figures and PDF), which these tests do not check.
@@ -81,7 +82,7 @@ def test_run_writes_every_expected_file(
         "eo13768/nonmonetized.csv",
         "eo13768/parameters_used.csv",
     }
-    assert _files(out) == {*per, "summary.csv", MARKER}
+    assert _files(out) == {*per, "summary.csv", MARKER, LISTING}
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temp left
     err = capsys.readouterr().err
     assert f"wrote 1 scenario to {out}" in err
@@ -228,12 +229,20 @@ def test_run_broken_file_leaves_existing_output_untouched(tmp_path: Path) -> Non
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
 
 
-def test_run_replaces_previous_output(tmp_path: Path) -> None:
+def test_run_replaces_previous_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main([*RUN, str(EO), "--out", str(out), "-q", *MC]) == 0
-    (out / "stale.csv").write_text("from an older run")
+    # A file the earlier run did not write stops the replacement (it used to be deleted).
+    (out / "notes.txt").write_text("mine")
+    assert main([*RUN, "pre_eo_2016", "--out", str(out), "-q", *MC]) == 2
+    assert "did not write or that changed since (notes.txt)" in capsys.readouterr().err
+    (out / "notes.txt").unlink()
     assert main([*RUN, "pre_eo_2016", "--out", str(out), "-q", *MC]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "pre_eo_2016", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        LISTING, MARKER, "pre_eo_2016", "summary.csv"
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     manifest = (out / MARKER).read_text()
     assert manifest.startswith(f"enforcecost {ec.__version__}\n")

@@ -11,6 +11,7 @@ import argparse
 import difflib
 import os
 import shutil
+import signal
 import sys
 import threading
 import traceback
@@ -25,7 +26,13 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import __version__
-from ._atomic import atomic_directory, atomic_write_text
+from ._atomic import (
+    LISTING,
+    ForeignFilesError,
+    atomic_directory,
+    atomic_write_text,
+    foreign_entries,
+)
 from .errors import ScenarioError
 from .model import check_simulation, evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
@@ -106,9 +113,15 @@ Output (written all at once: DIR is replaced only when everything succeeded):
                                      years (Monte Carlo runs only)
   DIR/<scenario>/pipeline.csv (+ pipeline_baseline.csv), nonmonetized.csv,
   DIR/<scenario>/parameters_used.csv
+  DIR/.enforcecost-files.json        every file written (path, size, time): what a
+                                     later run may replace
 <scenario> is the file's stem, or its path under a directory argument joined
-with "_" (calibration/aaf_2015_low.toml -> calibration_aaf_2015_low).
-An existing DIR is replaced only if it is empty or an earlier enforcecost output.
+with "_" (calibration/aaf_2015_low.toml -> calibration_aaf_2015_low), without
+leading dots; "comparison" (the comparison page's) and names taken already get
+"_2", "_3"... An existing DIR is replaced only if it holds exactly an earlier
+enforcecost output, checked again just before the swap: anything else stops it
+(exit 1) and the new output is left in DIR/enforcecost-new-*. DIR may be a mount
+point. SIGINT, SIGTERM and SIGHUP leave DIR whole (the earlier or the new output).
 
 examples:
   enforcecost run scenarios/ --out out/
@@ -380,18 +393,19 @@ def _expand(args: Sequence[str]) -> tuple[list[_Entry], list[str]]:
             stem = arg[:-5] if arg.endswith(".toml") else arg
             entries.append(_Entry(arg, stem.replace("\\", "/").strip("/").replace("/", "_")))
     unique: list[_Entry] = []
-    used = {"summary.csv", MARKER}  # the top-level files
+    # The other top-level names of an output; compared case-blind (macOS, Windows).
+    used = {"summary.csv", MARKER, "comparison", LISTING}
     for e in entries:
         key = str(Path(e.ref).resolve()) if Path(e.ref).is_file() else e.ref
         if key in seen:
             continue
         seen.add(key)
-        base = e.ident or "scenario"
+        base = e.ident.lstrip(".") or "scenario"  # no ".", ".." or hidden names
         ident, n = base, 1
-        while ident in used:
+        while ident.casefold() in used:
             n += 1
             ident = f"{base}_{n}"
-        used.add(ident)
+        used.add(ident.casefold())
         unique.append(_Entry(e.ref, ident))
     return unique, problems
 
@@ -566,23 +580,59 @@ class _Done:
 
 
 def _check_out(out: Path, inputs: Sequence[Scenario]) -> str | None:
-    """Why ``out`` must not be written (replaced), or None when it is safe."""
-    if out.exists() and not out.is_dir():
-        return f"--out {out}: exists and is not a directory"
-    if not out.exists():
+    """Why ``out`` must not be written (replaced), or None when it is safe to start."""
+    try:
+        if out.exists() and not out.is_dir():
+            return f"--out {out}: exists and is not a directory"
+        if not out.exists():
+            above = next(p for p in out.absolute().parents if p.exists())
+            if not above.is_dir():
+                return f"--out {out}: {above} is a file, not a directory"
+            if not os.access(above, os.W_OK | os.X_OK):
+                return f"--out {out}: cannot create it in {above} (permission denied)"
+            return None
+        if not os.access(out, os.R_OK | os.W_OK | os.X_OK):
+            return f"--out {out}: cannot be used: permission denied"
+        target = out.resolve()
+        cwd = Path.cwd().resolve()
+        if target == cwd or target in cwd.parents:
+            return f"--out {out}: is (or contains) the current directory; choose another"
+        for sc in inputs:
+            for f in sc.files or ((sc.path,) if sc.path is not None else ()):
+                if target in f.resolve().parents:
+                    read_for = "" if f == sc.path else f" (read for {sc.path})"
+                    return (f"--out {out}: contains the scenario file {f}{read_for}; "
+                            "choose another")
+        foreign = foreign_entries(out)
+    except OSError as exc:
+        return f"--out {out}: cannot be used: {exc.strerror or exc}"
+    if not foreign:
         return None
-    target = out.resolve()
-    cwd = Path.cwd().resolve()
-    if target == cwd or target in cwd.parents:
-        return f"--out {out}: is (or contains) the current directory; choose another"
-    for sc in inputs:
-        for s in (sc, sc.baseline):
-            if s is not None and s.path is not None and target in s.path.resolve().parents:
-                return f"--out {out}: contains the scenario file {s.path}; choose another"
-    if any(out.iterdir()) and not (out / MARKER).is_file():
-        return (f"--out {out}: exists and is not an enforcecost output directory (no {MARKER});"
-                " choose another or remove it")
-    return None
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
+                                      else "")
+    if (out / MARKER).is_file() and not (out / LISTING).is_file():
+        return (f"--out {out}: an output of an older enforcecost, which did not list the "
+                "files it wrote, so it cannot be replaced safely; remove it or choose another")
+    if (out / LISTING).is_file():
+        return (f"--out {out}: holds files that the earlier enforcecost output did not write "
+                f"or that changed since ({shown}); move them away or choose another")
+    return (f"--out {out}: exists and is not an enforcecost output directory (it holds "
+            f"{shown}); choose another or remove it")
+
+
+def _out_failure(out: Path, exc: OSError, debug: bool) -> int:
+    """Report an output directory that could not be written (exit code 1)."""
+    if debug:
+        traceback.print_exc()
+    if isinstance(exc, ForeignFilesError):
+        _err(f"{_PROG}: --out {out}: not replaced: it {exc.reason}")
+        return 1
+    _err(f"{_PROG}: cannot write the output directory {out}: {exc}")
+    return 1
+
+
+def _leftover(message: str) -> None:
+    _err(f"{_PROG}: warning: {message}")
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -641,7 +691,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     note = "Not estimated: {n} non-monetized effect{s} (listed in {ident}/nonmonetized.csv)."
     backend = using_backend(workers=args.workers, scheduler=args.scheduler)
     try:
-        with backend as where, atomic_directory(out) as tmp:
+        with backend as where, atomic_directory(out, on_leftover=_leftover) as tmp:
             for entry, sc in loaded:
                 plan = _plan(sc, args)
                 with _bar(args, plan.draws if plan.monte_carlo else 0, entry.ident,
@@ -682,10 +732,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ConnectionError:  # the Dask scheduler, not the output directory
         raise
     except OSError as exc:
-        if args.debug:
-            traceback.print_exc()
-        _err(f"{_PROG}: cannot write the output directory {out}: {exc}")
-        return 1
+        return _out_failure(out, exc, args.debug)
     if not args.quiet:
         _err(f"{_PROG}: wrote {len(done)} scenario{'s' if len(done) != 1 else ''} to {out}")
     return 0
@@ -824,7 +871,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             details.append(f"model runs: {runs}")
             details.append(f"assumptions: {assumption_share(so)}")
     try:
-        with atomic_directory(out) as tmp:
+        with atomic_directory(out, on_leftover=_leftover) as tmp:
             for name, frame in frames.items():
                 _write_csv(frame, tmp / name)
             path = sc.path if sc.path is not None else "<code>"
@@ -838,10 +885,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             ]
             (tmp / MARKER).write_text("\n".join(manifest) + "\n", encoding="utf-8")
     except OSError as exc:
-        if args.debug:
-            traceback.print_exc()
-        _err(f"{_PROG}: cannot write the output directory {out}: {exc}")
-        return 1
+        return _out_failure(out, exc, args.debug)
     if not args.quiet:
         _out(f"{sc.name}\n{text}\n")
         _err(f"{_PROG}: wrote {', '.join(frames)} to {out}")
@@ -887,6 +931,43 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 # -- entry point -----------------------------------------------------------------------------
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP, turned into an exception so that cleanup code runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _orderly_exit() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise :class:`_Terminated` (main thread)."""
+    pid = os.getpid()
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != pid:  # a forked worker: die as the signal says
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated(signum)
+
+    saved = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                saved[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def _stopped(what: str, exc: BaseException) -> None:
+    notes = " ".join(getattr(exc, "__notes__", []))
+    _err(f"{_PROG}: {what}" + (f" {notes}" if notes else ""))
+
+
 def _exit_code(code: object) -> int:
     if code is None:
         return 0
@@ -927,16 +1008,20 @@ def main(argv: list[str] | None = None) -> int:
     # arrays instead of faulting fresh pages in for every block (a quarter less CPU).
     tune_malloc()
     try:
-        return command(args)
+        with _orderly_exit():
+            return command(args)
     except ScenarioError as exc:  # a user's mistake found late: no traceback
         _err(str(exc))
         return 2
     except (ConnectionError, DaskMissingError) as exc:  # where blocks run: no traceback
         _err(f"{_PROG}: {exc}")
         return 1
-    except KeyboardInterrupt:
-        _err(f"{_PROG}: interrupted")
+    except KeyboardInterrupt as exc:
+        _stopped("interrupted", exc)
         return 130
+    except _Terminated as exc:  # the output directory's work files are already removed
+        _stopped(f"terminated by {exc}", exc)
+        return 128 + exc.signum
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -165,6 +165,11 @@ class Scenario:
         Monte Carlo settings.
     path : Path or None
         The file it was read from.
+    files : tuple of Path
+        Every file the loader read for it, in reading order: ``path``, the
+        files it extends, then its baseline's files (empty for a scenario built
+        in code). Read-only bookkeeping, not part of equality; the command line
+        uses it so an output directory never replaces an input.
     correlations : sequence
         Rank correlations between uncertain inputs, each ``(name_a, name_b,
         rank)`` or a file's ``{inputs = [a, b], rank = r}``; induced by
@@ -189,6 +194,7 @@ class Scenario:
     run: RunConfig = field(default_factory=RunConfig)
     path: Path | None = None
     correlations: Sequence[Any] = ()
+    files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         where = str(self.path) if self.path else _CODE
@@ -675,6 +681,7 @@ class _Raw:
     run: dict[str, Any] = field(default_factory=dict)
     baseline: tuple[str, Path] | None = None  # (reference, file it is written in)
     correlations: list[Any] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # this file and those it extends
 
 
 def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _Raw | None:
@@ -737,6 +744,7 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
             parent = _collect(parent_path, problems, (*chain, path.resolve()))
             if parent is not None:
                 raw = parent
+    raw.files.insert(0, path)
     raw.scenario.update({k: v for k, v in sc.items() if k not in ("extends", "baseline")})
     raw.run.update(run)
     for name, spec in tables.get("parameters", {}).items():
@@ -865,6 +873,7 @@ def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> S
             run=RunConfig(**raw.run),
             path=path,
             correlations=raw.correlations,
+            files=(*raw.files, *(baseline.files if baseline is not None else ())),
         )
     except ScenarioError as exc:  # pragma: no cover - every rule is checked above
         problems.extend(exc.problems)
