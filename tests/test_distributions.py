@@ -3,9 +3,11 @@ and every validation rule of ``parse_distribution`` with its exact message."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -14,6 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from enforcecost import distributions
 from enforcecost.distributions import (
     DIST_KINDS,
     Distribution,
@@ -203,18 +206,87 @@ def test_fast_inverse_is_accurate_and_quick(spec: dict[str, Any]) -> None:
     assert np.all(np.diff(x) >= 0)
 
 
-def test_slow_fast_inverse_falls_back_to_the_exact_ppf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from enforcecost import distributions
-
-    monkeypatch.setattr(distributions._Kernel, "_SETUP_SECONDS", -1.0)  # always over budget
-    distributions._inverse_of.cache_clear()  # inverses are cached per process
+@pytest.fixture
+def fresh_inverses() -> Iterator[None]:
+    """Empty the per-process inverse-CDF caches before and after a test."""
+    distributions._inverse_of.cache_clear()
     distributions._standard_inverse.cache_clear()
-    try:
-        d = ok({"dist": "pert", "low": 371, "mode": 1500, "high": 3000})
+    yield
+    distributions._inverse_of.cache_clear()  # later tests build the fast inverse
+    distributions._standard_inverse.cache_clear()
+
+
+PERT = {"dist": "pert", "low": 371, "mode": 1500, "high": 3000}
+TRUNCATED = {"dist": "normal", "mean": 10, "sd": 2, "low": 4, "high": 30}
+
+
+def test_over_budget_falls_back_to_the_exact_ppf(
+    monkeypatch: pytest.MonkeyPatch, fresh_inverses: None
+) -> None:
+    monkeypatch.setattr(distributions, "_SETUP_CALLS", 0)  # every set-up over budget
+    for spec in (PERT, TRUNCATED):
+        d = ok(spec)
         np.testing.assert_array_equal(d.ppf(Q), d.frozen().ppf(Q))
-    finally:
-        distributions._inverse_of.cache_clear()  # later tests build the fast inverse
-        distributions._standard_inverse.cache_clear()
+
+
+def test_inverse_cdf_choice_reads_no_clock(
+    monkeypatch: pytest.MonkeyPatch, fresh_inverses: None
+) -> None:
+    # a paused or loaded process: every clock jumps a minute at each reading
+    expected = [ok(spec).ppf(Q) for spec in (PERT, TRUNCATED)]
+    alpha, beta = (float(x) for x in ok(PERT).frozen().args)
+    shapes = [("beta", (alpha, beta)), ("normal", (-3.0, 10.0))]  # alpha < beta: not mirrored
+    assert all(distributions._standard_inverse(*shape) is not None for shape in shapes)
+    distributions._inverse_of.cache_clear()
+    distributions._standard_inverse.cache_clear()
+    jumps = itertools.count()
+    for clock in ("perf_counter", "monotonic", "time", "process_time"):
+        real = getattr(time, clock)
+        monkeypatch.setattr(time, clock, lambda real=real: real() + 60.0 * next(jumps))
+    got = [ok(spec).ppf(Q) for spec in (PERT, TRUNCATED)]
+    monkeypatch.undo()
+    assert all(distributions._standard_inverse(*shape) is not None for shape in shapes)
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize(
+    ("kind", "shape"),
+    [("beta", (4.1, 1.9)), ("normal", (3.0, 3.0 + 1e-12)), ("normal", (30.0, 30.001))],
+)
+def test_a_hanging_setup_ends_soon_after_its_budget(
+    kind: str, shape: tuple[float, float]
+) -> None:
+    # PINV loops on these (without a budget, for minutes): past the budget it must stop
+    # within a few evaluations, and the inverse falls back (a bound on work, not on time)
+    budget = distributions._SETUP_CALLS
+    if kind == "beta":
+        k: distributions._Kernel = distributions._BetaKernel(*shape, budget=budget)
+        domain = (0.0, 1.0)
+    else:
+        k, domain = distributions._GaussianKernel(*shape, budget=budget), shape
+    assert distributions._pinv(k, domain) is None
+    assert k.exhausted
+    assert k.calls <= budget + 1_000
+
+
+@settings(deadline=None, max_examples=25)
+@given(mode=st.floats(0.0, 1.0))
+@example(mode=0.775)  # Beta(4.1, 1.9), inverted as its mirror image
+@example(mode=0.0)
+@example(mode=1.0)
+def test_every_pert_shape_gets_the_fast_inverse_the_same_way(mode: float) -> None:
+    # the choice is a function of the shape: PINV within budget for all PERTs
+    # (a + b = 6), by the same count of density evaluations every time
+    alpha, beta = (float(x) for x in ok({"dist": "pert", "low": 0, "mode": mode, "high": 1})
+                   .frozen().args)
+    shape = (min(alpha, beta), max(alpha, beta))
+    runs = [distributions._BetaKernel(*shape, budget=distributions._SETUP_CALLS) for _ in "ab"]
+    pinvs = [distributions._pinv(k, (0.0, 1.0)) for k in runs]
+    assert pinvs[0] is not None
+    assert pinvs[1] is not None
+    assert runs[0].calls == runs[1].calls < distributions._SETUP_CALLS // 4
+    np.testing.assert_array_equal(pinvs[0].ppf(Q), pinvs[1].ppf(Q))
 
 
 def test_discrete() -> None:

@@ -18,12 +18,31 @@ normal        mean, sd (+ low, high)      mean (truncated at low/high when given
 lognormal     ci90 = [p5, p95]            median
 discrete      values (+ weights)          the most likely value
 ============  ==========================  ============================================
+
+Notes
+-----
+**Inverse CDF of PERT and truncated normal inputs.** These use UNU.RAN's PINV
+(:class:`scipy.stats.sampling.NumericalInversePolynomial`, u-resolution 1e-12),
+built once per process for each standardized shape: Beta(a, b) on [0, 1] with
+a <= b (a PERT with a > b is inverted as its mirror image), or the standard
+normal truncated to [lo, hi] (in standard deviations from the mean). Its set-up
+may evaluate the density at most ``_SETUP_CALLS`` = 2**17 = 131,072 times (a
+count of evaluations, dimensionless). A shape whose set-up fails or needs more
+uses SciPy's exact ``ppf`` instead (clipped to [low, high]), whose values
+differ from PINV's by up to about 1e-12 in probability; the choice is cached
+with the shape. The rule reads no clock: the choice depends on the shape
+alone, so every process, worker and machine with the same NumPy, SciPy and
+UNU.RAN versions makes the same choice and the same draws, however loaded or
+slow it is. Every PERT shape (a + b = 6) and every normal truncated to an
+interval at least 0.01 standard deviations wide takes under 23,000 evaluations
+(about 15 ms); narrower ones may exhaust the budget and fall back. A set-up
+that exhausts the budget ends within a few dozen further evaluations (about
+0.1 s in all), since past the budget the density is NaN, on which PINV stops.
 """
 
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +79,8 @@ DIST_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _PERT_LAMBDA = 4.0  # the standard Beta-PERT shape weight on the mode
 _CI90_Z = float(stats.norm.ppf(0.95))  # ci90 = [5th, 95th] percentile
 _U_RESOLUTION = 1e-12  # accuracy of the numerical inverse CDF, in probability
+#: Density evaluations allowed to one PINV set-up (a count, never a time: see the module notes).
+_SETUP_CALLS = 2**17
 
 
 class _DiscreteFrozen:
@@ -102,56 +123,46 @@ class _DiscreteFrozen:
         return float(self.values[0]), float(self.values[-1])
 
 
-class _SetupTooSlow(Exception):
-    """PINV's set-up ran past its time budget (see :class:`_Kernel`)."""
-
-
 class _Kernel(ABC):
-    """An unnormalized density for PINV, with a time budget on its set-up.
+    """An unnormalized density for PINV, metered: a budget of density evaluations.
 
-    UNU.RAN's PINV can loop for minutes on some shapes (Beta(4.1, 1.9), for one);
-    past the budget the density raises and the exact ``ppf`` is used instead.
-    PINV calls the density ten thousand times or more, one point at a time, so
-    :attr:`pdf` is a closure over plain floats that reads the clock only every
-    :data:`_CHECK_EVERY` calls.
+    UNU.RAN's PINV can loop for minutes on some shapes (Beta(4.1, 1.9), a normal
+    truncated to an interval 1e-12 wide), evaluating the density all the while.
+    :meth:`pdf` counts its calls; past :attr:`budget` it returns NaN, which makes
+    PINV stop within a few dozen more calls (raising instead makes SciPy's wrapper
+    hand PINV an infinite density, on which it loops on, in C, for seconds to
+    minutes), and :attr:`exhausted` tells the caller to discard what it built.
+    The count, and so the decision, depends on the shape alone, never on time.
     """
 
-    _SETUP_SECONDS = 2.0
-    _CHECK_EVERY = 1024  # a power of two
     center: float
 
-    def __init__(self) -> None:
-        self.pdf = self._make_pdf(math.inf)
+    def __init__(self, budget: float) -> None:
+        self.budget = budget  # density evaluations allowed (math.inf: no limit)
+        self.calls = 0
+        self._density = self._make_density()
 
-    def arm(self) -> None:
-        self.pdf = self._make_pdf(time.perf_counter() + self._SETUP_SECONDS)
+    @property
+    def exhausted(self) -> bool:
+        """True once :meth:`pdf` was called more than :attr:`budget` times."""
+        return self.calls > self.budget
 
-    def disarm(self) -> None:
-        self.pdf = self._make_pdf(math.inf)
+    def pdf(self, x: float) -> float:
+        """The density at ``x``; NaN once the budget is spent."""
+        self.calls += 1
+        if self.calls > self.budget:
+            return math.nan
+        return self._density(x)
 
     @abstractmethod
-    def _make_pdf(self, stop: float) -> Callable[[float], float]:
-        """The density as a function of ``x``, raising :class:`_SetupTooSlow` past ``stop``."""
-
-
-def _over_budget(stop: float) -> Callable[[], None]:
-    """A clock check for a density closure: raises once ``stop`` has passed."""
-    calls = 0
-    mask = _Kernel._CHECK_EVERY - 1
-
-    def check() -> None:
-        nonlocal calls
-        calls += 1
-        if not calls & mask and time.perf_counter() > stop:
-            raise _SetupTooSlow
-
-    return check
+    def _make_density(self) -> Callable[[float], float]:
+        """The density as a closure over plain floats (PINV calls it point by point)."""
 
 
 class _GaussianKernel(_Kernel):
     """exp(-x**2 / 2) on [lo, hi], scaled to 1 at its peak (the point nearest 0)."""
 
-    def __init__(self, lo: float, hi: float) -> None:
+    def __init__(self, lo: float, hi: float, budget: float = math.inf) -> None:
         self.peak = min(max(0.0, lo), hi)
         # PINV starts from a point inside the interval where the density is not tiny:
         # the peak, or a scale length (1 / |end| far in a tail) in from the end holding it.
@@ -161,36 +172,34 @@ class _GaussianKernel(_Kernel):
             self.center = lo + min((hi - lo) / 2.0, 1.0 / max(lo, 1.0))
         else:
             self.center = hi - min((hi - lo) / 2.0, 1.0 / max(-hi, 1.0))
-        super().__init__()
+        super().__init__(budget)
 
-    def _make_pdf(self, stop: float) -> Callable[[float], float]:
-        peak2, check, exp = self.peak * self.peak, _over_budget(stop), math.exp
+    def _make_density(self) -> Callable[[float], float]:
+        peak2, exp = self.peak * self.peak, math.exp
 
-        def pdf(x: float) -> float:
-            check()
+        def density(x: float) -> float:
             return exp(-(x * x - peak2) / 2.0)
 
-        return pdf
+        return density
 
 
 class _BetaKernel(_Kernel):
     """x**(a-1) * (1-x)**(b-1) on [0, 1] (a, b >= 1 for PERT)."""
 
-    def __init__(self, a: float, b: float) -> None:
+    def __init__(self, a: float, b: float, budget: float = math.inf) -> None:
         self.a, self.b = a, b
         self.center = float(stats.beta(a, b).median())
-        super().__init__()
+        super().__init__(budget)
 
-    def _make_pdf(self, stop: float) -> Callable[[float], float]:
-        am1, bm1, check = self.a - 1.0, self.b - 1.0, _over_budget(stop)
+    def _make_density(self) -> Callable[[float], float]:
+        am1, bm1 = self.a - 1.0, self.b - 1.0
 
-        def pdf(x: float) -> float:
-            check()
+        def density(x: float) -> float:
             if not 0.0 <= x <= 1.0:
                 return 0.0
             return float(x**am1 * (1.0 - x) ** bm1)
 
-        return pdf
+        return density
 
 
 @dataclass(frozen=True)
@@ -246,7 +255,9 @@ class Distribution:
         PERT and truncated normal use SciPy's fast numerical inversion
         (:class:`scipy.stats.sampling.NumericalInversePolynomial`, u-resolution
         1e-12: ``|cdf(ppf(u)) - u| <= 1e-12``), about 60 times faster than their
-        exact ``ppf``; the other kinds use the closed-form ``ppf``.
+        exact ``ppf``, unless its set-up exceeds a fixed number of density
+        evaluations (then the exact ``ppf``: see the module notes); the other
+        kinds use the closed-form ``ppf``.
         """
         return np.asarray(self._inverse(np.asarray(q, dtype=np.float64)), dtype=np.float64)
 
@@ -341,7 +352,7 @@ def _inverse_of(kind: str, args: _Frozen) -> Any:
     # Values stay within the specification's bounds: rescaling (and SciPy's exact ppf)
     # can round an end value one ulp outside them.
     low, high = a.get("low", -math.inf), a.get("high", math.inf)
-    if pinv is None:  # a shape PINV cannot tabulate in time: the exact ppf
+    if pinv is None:  # a shape PINV cannot tabulate within its budget: the exact ppf
         return lambda q: np.clip(frozen.ppf(q), low, high)
 
     def inverse(q: FloatArray) -> FloatArray:
@@ -361,24 +372,29 @@ def _standard_inverse(kind: str, shape: tuple[float, float]) -> Any:
 
     ``kind`` ``'beta'``: Beta(a, b) on [0, 1] (PERT inputs with one shape share
     it); ``'normal'``: the standard normal truncated to ``shape = (lo, hi)``.
-    None when PINV cannot tabulate it within its time budget.
+    None when PINV cannot tabulate it within :data:`_SETUP_CALLS` density
+    evaluations (see :func:`_pinv`).
     """
     # PINV needs only an (unnormalized) density; a scalar Python kernel sets it
     # up in milliseconds where SciPy's vectorized pdf, called point by point,
     # takes seconds (minutes far in a normal's tail).
-    kernel: _Kernel = _BetaKernel(*shape) if kind == "beta" else _GaussianKernel(*shape)
-    lo, hi = (0.0, 1.0) if kind == "beta" else shape
+    if kind == "beta":
+        return _pinv(_BetaKernel(*shape, budget=_SETUP_CALLS), (0.0, 1.0))
+    return _pinv(_GaussianKernel(*shape, budget=_SETUP_CALLS), shape)
+
+
+def _pinv(kernel: _Kernel, domain: tuple[float, float]) -> Any:
+    """PINV of ``kernel`` on ``domain``, or None if its set-up failed or spent its budget."""
     try:
-        kernel.arm()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return NumericalInversePolynomial(
-                kernel, domain=(lo, hi), center=kernel.center, u_resolution=_U_RESOLUTION
+            pinv = NumericalInversePolynomial(
+                kernel, domain=domain, center=kernel.center, u_resolution=_U_RESOLUTION
             )
-    except (UNURANError, _SetupTooSlow):  # shapes PINV cannot tabulate (tested)
+    except UNURANError:  # shapes PINV cannot tabulate (tested)
         return None
-    finally:
-        kernel.disarm()
+    # Past its budget the density is NaN: whatever PINV made of that is discarded.
+    return None if kernel.exhausted else pinv
 
 
 def _closed_form(kind: str, a: Mapping[str, Any]) -> Any:
