@@ -35,11 +35,12 @@ from typing import Any
 
 import enforcecost as ec
 from enforcecost import sampling
+from enforcecost.sampling import _designs, _seeds
 
 
 def old_strata(n: int, seed: int, j: int, start: int, stop: int) -> Any:
     """The strata before issue #10: the whole permutation, per column per block."""
-    return sampling._stream(seed, sampling._LHS_PERM, j).permutation(n)[start:stop]
+    return _seeds._stream(seed, _seeds._LHS_PERM, j).permutation(n)[start:stop]
 
 
 def lhs_design(d: int, n: int, block: int) -> tuple[float, float]:
@@ -72,17 +73,17 @@ def main() -> None:
     parser.add_argument("--old-max", type=int, default=200_000)
     parser.add_argument("--simulate", action="store_true")
     args = parser.parse_args()
-    new_strata = sampling._lhs_strata
+    new_strata = _designs._lhs_strata
     eo = ec.load_scenario("eo13768") if args.simulate else None
     for n in args.draws:
         row: dict[str, Any] = {"draws": n, "d": args.d, "block": args.block}
         row["new_s"] = best(args.repeat, lhs_design, args.d, n, args.block)
         if n <= args.old_max:
-            sampling._lhs_strata = old_strata
+            _designs._lhs_strata = old_strata
             try:
                 row["old_s"] = best(args.repeat, lhs_design, args.d, n, args.block)
             finally:
-                sampling._lhs_strata = new_strata
+                _designs._lhs_strata = new_strata
         if eo is not None:
             row["simulate_s"] = best(args.repeat, simulate, eo, n)
         for key in ("new", "old", "simulate"):

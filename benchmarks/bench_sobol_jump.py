@@ -35,7 +35,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-from enforcecost.sampling import _SOBOL, _sobol_seek, _stream, design
+from enforcecost.sampling import design
+from enforcecost.sampling._seeds import _SOBOL, _stream
+from enforcecost.sampling._sobol_jump import _sobol_seek
 
 FloatArray = npt.NDArray[np.float64]
 

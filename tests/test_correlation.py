@@ -15,7 +15,7 @@ from scipy.stats import spearmanr
 import enforcecost as ec
 from enforcecost import sampling
 from enforcecost.model import correlation_plan, uncertain_inputs
-from enforcecost.sampling import Correlate, design, iman_conover
+from enforcecost.sampling import Correlate, _correlation, _seeds, design, iman_conover
 
 FloatArray = npt.NDArray[np.float64]
 Sampler = Literal["sobol", "lhs", "random"]
@@ -140,16 +140,16 @@ def test_impossible_set_of_correlations() -> None:
 
 @pytest.fixture
 def chunk(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Small chunks (``sampling.CHUNK`` is read at call time), with an empty cache."""
-    sampling._correlated_chunk.cache_clear()
-    monkeypatch.setattr(sampling, "CHUNK", 64)
+    """Small chunks (``_seeds.CHUNK`` is read at call time), with an empty cache."""
+    _correlation._correlated_chunk.cache_clear()
+    monkeypatch.setattr(_seeds, "CHUNK", 64)
     yield monkeypatch
-    sampling._correlated_chunk.cache_clear()
+    _correlation._correlated_chunk.cache_clear()
 
 
 def chunk_rows(n: int) -> list[tuple[int, int]]:
     """The grid's chunks, spelled out: full chunks, a short last piece folded in."""
-    size = sampling.CHUNK
+    size = _seeds.CHUNK
     cuts = [*range(0, n, size), n]
     if len(cuts) > 2 and cuts[-1] - cuts[-2] < size // 2:
         del cuts[-2]
@@ -174,14 +174,14 @@ def test_correlated_blocks_agree_across_chunks(chunk: pytest.MonkeyPatch, sample
     ]
     for cuts in splittings:
         blocks = list(pairwise(cuts))
-        sampling._correlated_chunk.cache_clear()
+        _correlation._correlated_chunk.cache_clear()
         parts = {b: design(6, n, sampler=sampler, seed=3, correlate=THREE, start=b[0], stop=b[1])
                  for b in reversed(blocks)}  # last block first: any order
         np.testing.assert_array_equal(np.vstack([parts[b] for b in blocks]), whole)
 
 
 def test_chunk_grid_folds_a_short_last_piece(chunk: pytest.MonkeyPatch) -> None:
-    grid = sampling._chunk_grid
+    grid = _correlation._chunk_grid
     assert [grid(n, 64) for n in (1, 50, 64, 65, 95, 96, 128, 128 + 3, 128 + 31, 128 + 32)] == [
         1, 1, 1, 1, 1, 2, 2, 2, 2, 3]
     for n in range(1, 600):
@@ -195,7 +195,7 @@ def test_a_tail_shorter_than_the_inputs_is_folded_in(chunk: pytest.MonkeyPatch,
                                                      sampler: Sampler) -> None:
     # n % CHUNK = 3 rows: fewer than k + 1 = 4, too few for Iman-Conover on their own.
     k, n, seed = 3, 3 * 64 + 3, 8
-    assert n % sampling.CHUNK < k + 1
+    assert n % _seeds.CHUNK < k + 1
     got = design(6, n, sampler=sampler, seed=seed, correlate=THREE)
     plain = design(6, n, sampler=sampler, seed=seed)[:, [0, 2, 4]]
     assert chunk_rows(n) == [(0, 64), (64, 128), (128, n)]
@@ -203,7 +203,7 @@ def test_a_tail_shorter_than_the_inputs_is_folded_in(chunk: pytest.MonkeyPatch,
         # Each chunk is Iman-Conover on its own rows, with its own stream: spawn
         # key (4,) for chunk 0 (that of iman_conover), (4, c) for the others.
         key = (4,) if c == 0 else (4, c)
-        expected = sampling._iman_conover(plain[a:b], TARGET, sampling._stream(seed, *key))
+        expected = _correlation._iman_conover(plain[a:b], TARGET, _seeds._stream(seed, *key))
         np.testing.assert_array_equal(got[a:b, [0, 2, 4]], expected)
     np.testing.assert_array_equal(got[:64, [0, 2, 4]], iman_conover(plain[:64], TARGET, seed=seed))
     tail = design(6, n, sampler=sampler, seed=seed, correlate=THREE, start=n - 2, stop=n)
@@ -213,7 +213,7 @@ def test_a_tail_shorter_than_the_inputs_is_folded_in(chunk: pytest.MonkeyPatch,
 @pytest.mark.parametrize("sampler", SAMPLERS)
 def test_one_chunk_designs_are_iman_conover_on_all_rows(sampler: Sampler) -> None:
     # Designs of fewer than 1.5 * CHUNK rows are what they were before chunks.
-    for n in (5, 3000, sampling.CHUNK + sampling.CHUNK // 2 - 1):
+    for n in (5, 3000, _seeds.CHUNK + _seeds.CHUNK // 2 - 1):
         got = design(6, n, sampler=sampler, seed=2, correlate=THREE)
         plain = design(6, n, sampler=sampler, seed=2)
         np.testing.assert_array_equal(got[:, [0, 2, 4]],
@@ -245,7 +245,7 @@ def test_rank_correlation_per_chunk_and_pooled(chunk: pytest.MonkeyPatch,
     # target (measured: at most 0.013, about 0.0036 for chunks of 65,536 rows),
     # and the whole design's, pooled over 9 chunks, within 0.01 (measured: at
     # most 0.004; 0.002 with 65,536-row chunks) -- the chunks' errors average out.
-    chunk.setattr(sampling, "CHUNK", 4096)
+    chunk.setattr(_seeds, "CHUNK", 4096)
     n = 8 * 4096 + 3000
     for seed in (0, 1):
         u = design(6, n, sampler=sampler, seed=seed, correlate=THREE)
@@ -273,14 +273,14 @@ def test_real_chunks_blocks_and_pooled_correlation() -> None:
 def test_the_chunk_cache_is_bounded(chunk: pytest.MonkeyPatch) -> None:
     # Memory: a block computes only the chunks it overlaps, and a process keeps
     # at most CACHED_CHUNKS of them (each at most 1.5 * CHUNK rows of k columns).
-    info = sampling._correlated_chunk.cache_info
+    info = _correlation._correlated_chunk.cache_info
     assert sampling.CACHED_CHUNKS <= 4
     n = 20 * 64 + 10
     design(6, n, seed=1, correlate=THREE, start=130, stop=150)  # inside chunk 2
     assert (info().misses, info().currsize) == (1, 1)
     design(6, n, seed=1, correlate=THREE, start=150, stop=200)  # chunks 2 (cached) and 3
     assert (info().hits, info().misses, info().currsize) == (1, 2, 2)
-    sampling._correlated_chunk.cache_clear()
+    _correlation._correlated_chunk.cache_clear()
     for start in range(0, n, 48):  # every block, in order: each chunk computed once
         design(6, n, seed=1, correlate=THREE, start=start, stop=min(start + 48, n))
         assert info().currsize <= sampling.CACHED_CHUNKS

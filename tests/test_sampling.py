@@ -6,7 +6,7 @@ be those of ``fast_forward`` to the last bit. The reference below is the former
 implementation, spelled out (seed stream included, so it also pins the draws).
 
 ``sampler="lhs"`` permutes the strata with a keyed Feistel network evaluated at
-each row (``sampling._lhs_strata``): it must be exactly a permutation of
+each row (``sampling._designs._lhs_strata``): it must be exactly a permutation of
 ``[0, n)``, its walks must stay within the bound proved in its docstring, and
 the design must be the same in any blocks, with one point per stratum.
 """
@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import qmc
 
-from enforcecost import sampling
-from enforcecost.sampling import design
+from enforcecost.sampling import _designs, design
+from enforcecost.sampling import _sobol_jump as jump
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,9 +50,9 @@ def new_engine(d: int = 3, seed: int = 0) -> qmc.Sobol:
 @pytest.fixture
 def fresh_agreement() -> Iterator[None]:
     """Forget the once-per-process check around tests that patch what it uses."""
-    sampling._jump_agrees_with_scipy.cache_clear()
+    jump._jump_agrees_with_scipy.cache_clear()
     yield
-    sampling._jump_agrees_with_scipy.cache_clear()
+    jump._jump_agrees_with_scipy.cache_clear()
 
 
 # Small rows, where the first draws are special-cased, and both sides of powers of 2.
@@ -122,7 +122,7 @@ def test_the_jump_never_steps_over_rows(monkeypatch: pytest.MonkeyPatch,
     # Whether the jump's cost grows with ``start`` is measured in
     # benchmarks/bench_sobol_jump.py; here: it never falls back to fast_forward.
     expected = design(3, 2**25, seed=1, start=2**24 + 5, stop=2**24 + 9)
-    assert sampling._jump_agrees_with_scipy()
+    assert jump._jump_agrees_with_scipy()
 
     def refuse(self: qmc.Sobol, n: int) -> qmc.Sobol:
         raise AssertionError(f"fast_forward({n}) called")
@@ -133,32 +133,32 @@ def test_the_jump_never_steps_over_rows(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_the_installed_scipy_takes_the_fast_path(fresh_agreement: None) -> None:
-    assert sampling._can_jump(new_engine(), 12345), (
+    assert jump._can_jump(new_engine(), 12345), (
         "SciPy's private Sobol' state changed: design falls back to fast_forward"
     )
-    assert sampling._jump_agrees_with_scipy()
+    assert jump._jump_agrees_with_scipy()
 
 
 def test_unexpected_engine_state_is_refused() -> None:
-    assert not sampling._can_jump(new_engine(), MAXN + 1)  # beyond the 30 bits
+    assert not jump._can_jump(new_engine(), MAXN + 1)  # beyond the 30 bits
     used = new_engine()
     used.random(4)
-    assert not sampling._can_jump(used, 8)
+    assert not jump._can_jump(used, 8)
     odd_dtype = new_engine()
     odd_dtype._quasi = odd_dtype._quasi.astype(np.int64)
-    assert not sampling._can_jump(odd_dtype, 8)
+    assert not jump._can_jump(odd_dtype, 8)
     odd_shape = new_engine()
     odd_shape._sv = odd_shape._sv[:, :-1].copy()
-    assert not sampling._can_jump(odd_shape, 8)
+    assert not jump._can_jump(odd_shape, 8)
     missing = new_engine()
     del missing._shift
-    assert not sampling._can_jump(missing, 8)
+    assert not jump._can_jump(missing, 8)
 
 
 def test_fallback_to_fast_forward_draws_the_same(monkeypatch: pytest.MonkeyPatch,
                                                  fresh_agreement: None) -> None:
     expected = [design(6, 2**21, seed=9, start=s, stop=s + 10) for s in (1, 1023, 2**20)]
-    monkeypatch.setattr(sampling, "_can_jump", lambda engine, start: False)
+    monkeypatch.setattr(jump, "_can_jump", lambda engine, start: False)
     got = [design(6, 2**21, seed=9, start=s, stop=s + 10) for s in (1, 1023, 2**20)]
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -169,8 +169,8 @@ def test_a_scipy_that_disagrees_disables_the_jump(monkeypatch: pytest.MonkeyPatc
     def off_by_one(engine: qmc.Sobol, start: int) -> None:
         engine.fast_forward(start + 1)
 
-    monkeypatch.setattr(sampling, "_sobol_jump", off_by_one)
-    assert not sampling._jump_agrees_with_scipy()
+    monkeypatch.setattr(jump, "_sobol_jump", off_by_one)
+    assert not jump._jump_agrees_with_scipy()
     got = design(3, 4096, seed=4, start=100, stop=110)  # fast_forward, so still right
     np.testing.assert_array_equal(got, fast_forward_rows(3, 4, 100, 10))
 
@@ -181,7 +181,7 @@ LARGE_N = [2**20 - 1, 2**20, 2**20 + 1, 1_000_003]  # both sides of a power of 2
 
 
 def lhs_strata(n: int, seed: int = 0, j: int = 0) -> npt.NDArray[np.int64]:
-    return sampling._lhs_strata(n, seed, j, 0, n).astype(np.int64)
+    return _designs._lhs_strata(n, seed, j, 0, n).astype(np.int64)
 
 
 @settings(max_examples=150, deadline=None)
@@ -202,14 +202,14 @@ def test_lhs_walks_stay_within_the_proved_bound(n: int, monkeypatch: pytest.Monk
     # The docstring's argument: walks from all of [0, n) take at most 2**m network
     # evaluations in all (m = max(2, bit_length(n - 1))), so fewer than 2 per row for n >= 3.
     evaluated: list[int] = []
-    network = sampling._feistel
+    network = _designs._feistel
 
     def counting(x: npt.NDArray[np.uint64], m: int,
                  keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         evaluated.append(x.size)
         return network(x, m, keys)
 
-    monkeypatch.setattr(sampling, "_feistel", counting)
+    monkeypatch.setattr(_designs, "_feistel", counting)
     for seed in range(5):
         evaluated.clear()
         np.testing.assert_array_equal(np.sort(lhs_strata(n, seed)), np.arange(n))
@@ -223,7 +223,7 @@ def test_lhs_feistel_network_is_a_permutation_of_its_domain() -> None:
     keys = np.random.default_rng(1).integers(0, 2**64, size=8, dtype=np.uint64)
     for m in range(1, 17):  # odd m too: alternating unbalanced halves
         x = np.arange(2**m, dtype=np.uint64)
-        np.testing.assert_array_equal(np.sort(sampling._feistel(x, m, keys)), x)
+        np.testing.assert_array_equal(np.sort(_designs._feistel(x, m, keys)), x)
 
 
 def test_lhs_strata_depend_on_seed_and_column() -> None:
@@ -240,8 +240,8 @@ def test_lhs_strata_of_a_block_are_rows_of_the_whole(n: int, seed: int,
                                                      data: st.DataObject) -> None:
     start = data.draw(st.integers(0, n - 1))
     stop = data.draw(st.integers(start + 1, n))
-    np.testing.assert_array_equal(sampling._lhs_strata(n, seed, 3, start, stop),
-                                  sampling._lhs_strata(n, seed, 3, 0, n)[start:stop])
+    np.testing.assert_array_equal(_designs._lhs_strata(n, seed, 3, start, stop),
+                                  _designs._lhs_strata(n, seed, 3, 0, n)[start:stop])
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 1000, 3 * 2**16 + 5])

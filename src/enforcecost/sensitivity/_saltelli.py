@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-from ..sampling import _sobol_seek
+from ..sampling._sobol_jump import _sobol_seek
 from ._common import FloatArray, SupportsPPF, _check_int, _ppf
 
 __all__: list[str] = []
@@ -127,8 +127,9 @@ class _SaltelliDesign:
     scrambled Sobol' sequence) of block ``b``: ``A``, ``B``, then ``A_B`` per entry
     of ``swaps``. A call generates only the base rows its blocks need (one
     interval, or the tail and head of consecutive blocks), each replicate's
-    engine reached directly at its first row (:func:`enforcecost.sampling._sobol_seek`,
-    bit for bit as drawing from the start), and maps only those through the
+    engine reached directly at its first row
+    (:func:`enforcecost.sampling._sobol_jump._sobol_seek`, bit for bit as
+    drawing from the start), and maps only those through the
     quantile functions. The previous call's base rows are kept for reuse, so
     memory is bounded by the rows of a call (at most ``n`` base rows).
     """
