@@ -26,10 +26,10 @@ from tqdm import tqdm
 
 from . import __version__
 from ._atomic import atomic_directory, atomic_write_text
+from .backends import Backend, DaskMissingError, tune_malloc, using_backend
 from .errors import ScenarioError
 from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
-from .parallel import Backend, DaskMissingError, tune_malloc, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
 from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result

@@ -40,8 +40,8 @@ import pandas as pd
 
 from ._sketch import QuantileSketch
 from ._sums import GROUP, FixedSums, group_sums
+from .backends import BackendLike, using_backend
 from .money import Window, cpi_u, discount_factors
-from .parallel import BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
