@@ -3,8 +3,8 @@
 This module is kept for two reasons:
 
 * it is the documented import path of the backends (``from
-  enforcecost.parallel import get_backend``); every name here is
-  :mod:`enforcecost.backends`' own, documented there;
+  enforcecost.parallel import get_backend``): it holds every public name of
+  :mod:`enforcecost.backends`, the same objects, documented there;
 * it is the **Dask preload module**: ``dask worker ADDRESS --preload
   enforcecost.parallel`` makes Dask call :func:`dask_setup` here in each
   worker process, which applies :func:`tune_malloc` and :func:`warm_caches`.
@@ -20,30 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from .backends import (
-    Backend,
-    BackendLike,
-    DaskBackend,
-    DaskMissingError,
-    InProcess,
-    Processes,
-    dask_setup,
-    get_backend,
-    tune_malloc,
-    using_backend,
-    warm_caches,
-)
+from . import backends as _backends
+from .backends import *  # noqa: F403 - re-exported: the names of backends.__all__
 
-__all__ = [
-    "Backend",
-    "BackendLike",
-    "DaskBackend",
-    "DaskMissingError",
-    "InProcess",
-    "Processes",
-    "dask_setup",
-    "get_backend",
-    "tune_malloc",
-    "using_backend",
-    "warm_caches",
-]
+__all__ = list(_backends.__all__)
