@@ -440,7 +440,7 @@ def test_a_worker_forked_after_its_parent_died_exits() -> None:
 
     gone = subprocess.Popen(["true"])
     gone.wait()  # its pid is free: a parent that died
-    code = ("import os, sys; from enforcecost import parallel as p\n"
+    code = ("import os, sys; from enforcecost.backends import _lifetime as p\n"
             "p._server_pid, p._server_parent = os.getppid(), 1\n"
             "p._start_worker(int(sys.argv[1])); print('kept running')")
     for parent, kept in ((gone.pid, False), (os.getpid(), True)):

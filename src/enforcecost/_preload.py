@@ -7,12 +7,12 @@ server starts with them instead of building them in its first block. A scenario'
 own distributions are still built on first use, once per worker.
 
 It also makes the server end with the process that started it (see
-:func:`enforcecost.parallel._serve_forks`); workers forked from it end with it.
+:func:`enforcecost.backends._lifetime._serve_forks`); workers forked from it end with it.
 """
 
 from __future__ import annotations
 
-from .parallel import _serve_forks, warm_caches
+from .backends._lifetime import _serve_forks, warm_caches
 
 __all__: list[str] = []
 

@@ -33,10 +33,10 @@ from ._atomic import (
     atomic_write_text,
     foreign_entries,
 )
+from .backends import Backend, DaskMissingError, tune_malloc, using_backend
 from .errors import ScenarioError
 from .model import check_simulation, evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
-from .parallel import Backend, DaskMissingError, tune_malloc, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
 from .report import write_comparison, write_report
 from .results import PERSPECTIVES, PrecisionWarning, Result

@@ -41,9 +41,9 @@ import pandas as pd
 
 from ._sketch import QuantileSketch
 from ._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
+from .backends import BLOCKS_AHEAD, BackendLike, using_backend
 from .errors import Problem, ScenarioError
 from .money import Window, cpi_u, discount_factors
-from .parallel import _AHEAD, BackendLike, using_backend
 from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
 from .results import (
@@ -1333,7 +1333,7 @@ def memory_estimate(plan: Plan, block_size: int, tasks: int = 1) -> tuple[int, s
         ``8 * (rows + 1) * draws * years`` bytes, the ``+ 1`` the price
         levels; for ``summary`` only the first :data:`FIRST_DRAWS` draws and
         the quantile sketch), plus the blocks in flight (each block's kept
-        detail, :data:`~enforcecost.parallel._AHEAD` per task) and each
+        detail, :data:`~enforcecost.parallel.BLOCKS_AHEAD` per task) and each
         running task's working memory (its rows of the design, ``8 * inputs``
         bytes a draw, and for ``lhs`` a permutation of all the draws, 8 bytes
         each; the model on :data:`MODEL_DRAWS` draws at a time, about
@@ -1354,7 +1354,7 @@ def memory_estimate(plan: Plan, block_size: int, tasks: int = 1) -> tuple[int, s
     lines = sum(len(side) for side in plan.lines)
     model_rows = min(size, MODEL_DRAWS) * years * lines * _ARRAYS_PER_LINE * item
     task = design_rows + model_rows + output
-    flight = _AHEAD * max(tasks, 1) * output
+    flight = BLOCKS_AHEAD * max(tasks, 1) * output
     total = client + flight + tasks * task
     text = (f"{client / _MIB:,.0f} MiB kept on the client ({plan.detail} detail of "
             f"{plan.draws:,} draws x {years} years), {flight / _MIB:,.0f} MiB of block outputs "

@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..backends import Backend, BackendLike, InProcess, using_backend
 from ..model import run_design, uncertain_inputs
 from ..money import Basis
-from ..parallel import Backend, BackendLike, InProcess, using_backend
 from ..parameters import registry
 from ..results import Perspective
 from ..scenario import Scenario

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..parallel import BackendLike
+from ..backends import BackendLike
 from ..scenario import Scenario
 from ._common import LEVELS, REPLICATES
 from ._morris import morris_indices
