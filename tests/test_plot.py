@@ -28,8 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 import enforcecost as ec
-from enforcecost import _plotstyle as st
 from enforcecost import plot, sensitivity
+from enforcecost.plot import _style as st
 
 UNCERTAIN = (
     "hires_per_year_max",  # assumption

@@ -14,12 +14,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from . import _plotstyle as st
-from .results import Result
+from ..results import Result
+from . import _style as st
 
 if TYPE_CHECKING:
-    from .money import Basis
-    from .results import Perspective
+    from ..money import Basis
+    from ..results import Perspective
 
 __all__ = ["compare", "distribution", "fan", "pipeline", "stacked", "waterfall"]
 

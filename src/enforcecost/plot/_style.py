@@ -22,9 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ._version import __version__
-from .provisions import LABELS, PROVISIONS
-from .vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
+from .._version import __version__
+from ..provisions import LABELS, PROVISIONS
+from ..vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
 
 __all__ = [
     "ASSUMPTION_HATCH",

@@ -49,9 +49,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _plotstyle as _st
-from ._plot_results import compare, distribution, fan, pipeline, stacked, waterfall
-from ._plot_sensitivity import morris, sobol, tornado
+from . import _style as _st
+from ._results import compare, distribution, fan, pipeline, stacked, waterfall
+from ._sensitivity import morris, sobol, tornado
 
 __all__ = [
     "compare",

@@ -13,11 +13,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
-from . import _plotstyle as st
-from .vocab import SOURCE_KIND_LABELS
+from ..vocab import SOURCE_KIND_LABELS
+from . import _style as st
 
 if TYPE_CHECKING:
-    from .sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
+    from ..sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
 
 __all__ = ["morris", "sobol", "tornado"]
 
