@@ -29,6 +29,7 @@ from matplotlib.patches import Rectangle
 
 import enforcecost as ec
 from enforcecost import plot, sensitivity
+from enforcecost.plot import _format as fmt
 from enforcecost.plot import _style as st
 
 UNCERTAIN = (
@@ -157,7 +158,7 @@ def fy_labels(result: ec.Result) -> list[str]:
      ([5e3], "Thousands"), ([], "Thousands")],
 )
 def test_money_scale(values: list[float], word: str) -> None:
-    assert st.money_scale(values).word == word
+    assert fmt.money_scale(values).word == word
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,7 @@ def test_money_scale(values: list[float], word: str) -> None:
     ],
 )
 def test_money_label(basis: str, expected: str) -> None:
-    assert st.money_label(st.MoneyScale(1e9, "Billions"), basis, 2017, 0.02) == expected
+    assert fmt.money_label(fmt.MoneyScale(1e9, "Billions"), basis, 2017, 0.02) == expected
 
 
 @pytest.mark.parametrize(
@@ -178,14 +179,14 @@ def test_money_label(basis: str, expected: str) -> None:
      (1.73e11, False, "$173B"), (0.0, True, "$0"), (2500.0, False, "$2K")],
 )
 def test_fmt_money(value: float, signed: bool, text: str) -> None:
-    assert st.fmt_money(value, signed=signed) == text
+    assert fmt.fmt_money(value, signed=signed) == text
 
 
 def test_fy_axis_thins_long_windows() -> None:
     _, ax = plt.subplots()
     years = np.arange(2017, 2047)
     ax.plot(years, years)
-    st.fy_axis(ax, years, max_labels=10)
+    fmt.fy_axis(ax, years, max_labels=10)
     labels = ticklabels(ax)
     assert labels[0] == "FY2017"
     assert all(lab.startswith("FY") for lab in labels)
@@ -340,8 +341,8 @@ def test_waterfall(mc: ec.Result) -> None:
     assert len(labels) == len(steps) + 2
     signed = [t for t in texts(ax) if t.startswith(("+$", "\u2212$"))]
     assert len(signed) == len(steps)
-    assert st.fmt_money(start) in texts(ax)
-    assert st.fmt_money(end) in texts(ax)
+    assert fmt.fmt_money(start) in texts(ax)
+    assert fmt.fmt_money(end) in texts(ax)
     assert ax.get_ylabel() == "Billions of nominal dollars"
     assert_report_basics(ax)
 
@@ -373,7 +374,7 @@ def test_distribution(mc: ec.Result) -> None:
         [p5, p50, p95])
     labels = texts(twin)
     for name, v in (("p5", p5), ("p50", p50), ("p95", p95)):
-        assert f"{name} {st.fmt_money(v * 1e9)}" in labels
+        assert f"{name} {fmt.fmt_money(v * 1e9)}" in labels
     heights = [p.get_height() for p in ax.patches if isinstance(p, Rectangle)]
     assert sum(heights) == x.size  # every draw in a bin
     assert ax.get_xlabel() == "Billions of nominal dollars"

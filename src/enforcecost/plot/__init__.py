@@ -50,8 +50,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import _style as _st
-from ._results import compare, distribution, fan, pipeline, stacked, waterfall
-from ._sensitivity import morris, sobol, tornado
+from ._compare import compare
+from ._distribution import distribution
+from ._fan import fan
+from ._morris import morris
+from ._pipeline import pipeline
+from ._sobol import sobol
+from ._stacked import stacked
+from ._tornado import tornado
+from ._waterfall import waterfall
 
 __all__ = [
     "compare",
