@@ -142,10 +142,11 @@ def _draws(
 ) -> tuple[FloatArray, FloatArray | None]:
     """Values of the draws' totals and their weights (None: one draw each).
 
-    A reduction-only result kept no draw's totals: its sketch's buckets of every
-    draw stand for them (the bucket's value, weighted by its count).
+    A reduction-only result (``detail == 'summary'``) kept no draw's totals: the
+    buckets of :meth:`Result.buckets` stand for every draw (the bucket's value,
+    weighted by its count).
     """
-    if result.reduced is None:
+    if result.detail != "summary":
         x = np.asarray(result.total(perspective, basis, years=years), dtype=np.float64)
         return x, None
     values, counts = result.buckets(perspective, basis, years)

@@ -121,13 +121,9 @@ def _year_percentiles(
 ) -> tuple[FloatArray, int]:
     """Percentiles of each fiscal year's net cost, shape ``(levels, years)``, and the draws used.
 
-    A reduction-only result (which keeps no draw's amounts by year) reads its
-    first draws kept in full.
+    From :meth:`Result.annual`: every draw's net cost by year, or for a
+    reduction-only result (which keeps no draw's amounts by year) those of its
+    first draws, kept in full.
     """
-    red = result.reduced
-    if red is not None:
-        a = result.annual(perspective, basis)
-        return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
-    q = np.asarray(levels, dtype=np.float64) / 100.0
-    out = result.quantile(q.tolist(), perspective, basis, by="year")
-    return np.asarray(out, dtype=np.float64), result.draws
+    a = result.annual(perspective, basis)
+    return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
