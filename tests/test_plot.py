@@ -657,6 +657,32 @@ def test_source_note(mc: ec.Result, tor: sensitivity.TornadoResult) -> None:
     assert plot.source_note(tor).startswith("Source: enforcecost")
 
 
+def test_style_applies_the_house_rcparams_and_restores_them(det: ec.Result) -> None:
+    before = matplotlib.rcParams.copy()
+    with plot.style() as house:
+        assert matplotlib.rcParams["axes.titlelocation"] == "left"
+        assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(house.cycle)
+        assert matplotlib.rcParams["legend.fontsize"] == house.fonts["legend"]
+        ax = plot.stacked(det)
+    for key in house.rc:
+        assert matplotlib.rcParams[key] == before[key]
+    # a provision's colour and hatch for one's own figures are the charts'
+    for c in bars(ax):
+        (provision,) = [p for p in ec.PROVISIONS if house.label(p) == c.get_label()]
+        style = house.provision(provision)
+        patch = c.patches[0]
+        assert matplotlib.colors.same_color(patch.get_facecolor(), style["facecolor"])
+        assert (patch.get_hatch() or "") == style["hatch"]
+    assert plot.style().colors["blue"] == "#0072B2"  # the palette, without entering
+
+
+def test_charts_look_the_same_inside_style(tor: sensitivity.TornadoResult) -> None:
+    with plot.style():
+        ax = plot.tornado(tor)
+    assert not any(g.get_visible() for g in ax.yaxis.get_gridlines())  # x grid only
+    assert any(g.get_visible() for g in ax.xaxis.get_gridlines())
+
+
 def test_every_chart_saves_to_png(charts: dict[str, Chart], tmp_path: Path) -> None:
     out = Path(os.environ.get("ENFORCECOST_CHART_DIR", "") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)

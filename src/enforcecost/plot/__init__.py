@@ -23,6 +23,10 @@ provision and year), :func:`waterfall` (baseline to policy by provision),
 their capacities, as small multiples: with ``ax=None`` it returns the first of
 its panels, with ``ax`` it draws the panels inside that Axes).
 
+:func:`style` is the house style for your own figures: ``with plot.style():``
+applies the report's fonts, colours (the Okabe–Ito cycle) and axes, and its
+``provision(name)`` gives a provision's colour and hatch as the charts draw it.
+
 Figures made here are pyplot figures: in a batch, close each one
 (``plt.close(ax.figure)``) once saved.
 
@@ -57,6 +61,7 @@ from ._morris import morris
 from ._pipeline import pipeline
 from ._sobol import sobol
 from ._stacked import stacked
+from ._style import style
 from ._tornado import tornado
 from ._waterfall import waterfall
 
@@ -69,6 +74,7 @@ __all__ = [
     "sobol",
     "source_note",
     "stacked",
+    "style",
     "tornado",
     "waterfall",
 ]

@@ -9,10 +9,15 @@ their axes are in :mod:`._format`.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Literal
+from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING, Any, Literal
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -21,13 +26,18 @@ from .._version import __version__
 from ..provisions import LABELS, PROVISIONS
 from ..vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 __all__ = [
     "ASSUMPTION_HATCH",
     "COLORS",
     "EDGE",
     "FONT",
     "GREY",
+    "RC",
     "Context",
+    "HouseStyle",
     "add_footnote",
     "figure_of",
     "input_label",
@@ -39,6 +49,7 @@ __all__ = [
     "provision_style",
     "set_title",
     "source_line",
+    "style",
     "style_axes",
     "wrap",
 ]
@@ -132,6 +143,7 @@ def style_axes(ax: Axes, *, grid: Literal["x", "y", "both"] | None = "y") -> Non
     ax.spines[["left", "bottom"]].set_color(GREY)
     ax.tick_params(labelsize=FONT["tick"], color=GREY)
     ax.set_axisbelow(True)
+    ax.grid(False)  # only the grid asked for, whatever the rcParams (e.g. inside style())
     if grid is not None:
         ax.grid(True, axis=grid, color=LIGHT_GREY, linewidth=0.6)
     ax.xaxis.label.set_fontsize(FONT["label"])
@@ -236,3 +248,131 @@ def legend(ax: Axes, **kwargs: Any) -> None:
     opts: dict[str, Any] = {"fontsize": FONT["legend"], "frameon": False}
     opts.update(kwargs)
     ax.legend(**opts)
+
+
+# -- the house style for users' own figures ------------------------------------
+#: The report's look as matplotlib rcParams: font sizes, the Okabe–Ito colour
+#: cycle, grey left/bottom spines and ticks, a light horizontal grid behind the
+#: data, left-aligned titles, frameless legends, constrained layout.
+RC: Mapping[RcKeyType, Any] = MappingProxyType({
+    "axes.prop_cycle": cycler(color=[COLORS[c] for c in _CYCLE]),
+    "font.size": FONT["label"],
+    "axes.titlesize": FONT["title"],
+    "axes.titlelocation": "left",
+    "figure.titlesize": FONT["title"],
+    "axes.labelsize": FONT["label"],
+    "xtick.labelsize": FONT["tick"],
+    "ytick.labelsize": FONT["tick"],
+    "legend.fontsize": FONT["legend"],
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": GREY,
+    "xtick.color": GREY,
+    "ytick.color": GREY,
+    "xtick.labelcolor": "black",
+    "ytick.labelcolor": "black",
+    "axes.axisbelow": True,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": LIGHT_GREY,
+    "grid.linewidth": 0.6,
+    "figure.constrained_layout.use": True,
+})
+
+
+class HouseStyle:
+    """The report's style for your own figures: a context manager and its palette.
+
+    Entering it (``with plot.style():``) applies :data:`RC` to the figures made
+    inside, through :func:`matplotlib.rc_context`; leaving it restores the
+    previous rcParams. The palette can be read with or without entering it.
+
+    Attributes
+    ----------
+    rc : Mapping[str, Any]
+        The rcParams applied (:data:`RC`).
+    colors : Mapping[str, str]
+        The Okabe–Ito colours by name (``'blue'``, ``'orange'``, ...), hex.
+    cycle : tuple of str
+        The colour cycle, hex, in order.
+    fonts : Mapping[str, float]
+        Font sizes in points by role: ``title``, ``label``, ``tick``,
+        ``legend``, ``annotation``, ``footnote``.
+    grey, edge : str
+        Secondary text and rules; bar edges (hex).
+    assumption_hatch : str
+        The hatch that flags an assumption-based input.
+    """
+
+    rc: Mapping[RcKeyType, Any] = RC
+    colors: Mapping[str, str] = MappingProxyType(COLORS)
+    cycle: tuple[str, ...] = tuple(COLORS[c] for c in _CYCLE)
+    fonts: Mapping[str, float] = MappingProxyType(FONT)
+    grey: str = GREY
+    edge: str = EDGE
+    assumption_hatch: str = ASSUMPTION_HATCH
+
+    def __init__(self) -> None:
+        self._entered: list[ExitStack] = []
+
+    def provision(self, provision: str) -> dict[str, Any]:
+        """A provision's bar style, as in every chart: ``facecolor``, ``hatch``,
+        ``edgecolor`` and ``linewidth`` (points), keywords of
+        :meth:`~matplotlib.axes.Axes.bar`."""
+        return provision_style(provision)
+
+    def label(self, provision: str) -> str:
+        """A provision's label, as in every chart's legend."""
+        return provision_label(provision)
+
+    def __enter__(self) -> HouseStyle:
+        stack = ExitStack()
+        stack.enter_context(mpl.rc_context(dict(self.rc)))
+        self._entered.append(stack)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._entered.pop().close()
+
+
+def style() -> HouseStyle:
+    """The report's house style, for figures you make yourself.
+
+    Returns
+    -------
+    HouseStyle
+        A context manager: ``with plot.style():`` applies the report's
+        rcParams (font sizes in points, the Okabe–Ito colour-blind-safe colour
+        cycle, grey spines and ticks, a light grid, left-aligned titles,
+        frameless legends) to the figures made inside and restores the previous
+        ones on leaving. Its palette is readable with or without ``with``:
+        ``.colors``, ``.cycle``, ``.fonts``, and ``.provision(name)`` for a
+        provision's bar colour and hatch (the same in every chart; pair colour
+        with hatch so bars stay apart in grayscale) with ``.label(name)``.
+
+    Notes
+    -----
+    The charts of :mod:`enforcecost.plot` set their style themselves, so they
+    look the same inside or outside ``style()``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from enforcecost import plot
+    >>> with plot.style() as house:
+    ...     fig, ax = plt.subplots()
+    ...     bars = ax.bar([2017, 2018], [1.0, 2.0], label=house.label("hiring"),
+    ...                   **house.provision("hiring"))
+    >>> house.provision("hiring")["facecolor"] == house.cycle[0]
+    True
+    >>> plt.close(fig)
+    """
+    return HouseStyle()
