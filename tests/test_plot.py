@@ -28,8 +28,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 import enforcecost as ec
-from enforcecost import _plotstyle as st
 from enforcecost import plot, sensitivity
+from enforcecost.plot import _format as fmt
+from enforcecost.plot import _style as st
 
 UNCERTAIN = (
     "hires_per_year_max",  # assumption
@@ -157,7 +158,7 @@ def fy_labels(result: ec.Result) -> list[str]:
      ([5e3], "Thousands"), ([], "Thousands")],
 )
 def test_money_scale(values: list[float], word: str) -> None:
-    assert st.money_scale(values).word == word
+    assert fmt.money_scale(values).word == word
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,7 @@ def test_money_scale(values: list[float], word: str) -> None:
     ],
 )
 def test_money_label(basis: str, expected: str) -> None:
-    assert st.money_label(st.MoneyScale(1e9, "Billions"), basis, 2017, 0.02) == expected
+    assert fmt.money_label(fmt.MoneyScale(1e9, "Billions"), basis, 2017, 0.02) == expected
 
 
 @pytest.mark.parametrize(
@@ -178,14 +179,14 @@ def test_money_label(basis: str, expected: str) -> None:
      (1.73e11, False, "$173B"), (0.0, True, "$0"), (2500.0, False, "$2K")],
 )
 def test_fmt_money(value: float, signed: bool, text: str) -> None:
-    assert st.fmt_money(value, signed=signed) == text
+    assert fmt.fmt_money(value, signed=signed) == text
 
 
 def test_fy_axis_thins_long_windows() -> None:
     _, ax = plt.subplots()
     years = np.arange(2017, 2047)
     ax.plot(years, years)
-    st.fy_axis(ax, years, max_labels=10)
+    fmt.fy_axis(ax, years, max_labels=10)
     labels = ticklabels(ax)
     assert labels[0] == "FY2017"
     assert all(lab.startswith("FY") for lab in labels)
@@ -340,8 +341,8 @@ def test_waterfall(mc: ec.Result) -> None:
     assert len(labels) == len(steps) + 2
     signed = [t for t in texts(ax) if t.startswith(("+$", "\u2212$"))]
     assert len(signed) == len(steps)
-    assert st.fmt_money(start) in texts(ax)
-    assert st.fmt_money(end) in texts(ax)
+    assert fmt.fmt_money(start) in texts(ax)
+    assert fmt.fmt_money(end) in texts(ax)
     assert ax.get_ylabel() == "Billions of nominal dollars"
     assert_report_basics(ax)
 
@@ -373,7 +374,7 @@ def test_distribution(mc: ec.Result) -> None:
         [p5, p50, p95])
     labels = texts(twin)
     for name, v in (("p5", p5), ("p50", p50), ("p95", p95)):
-        assert f"{name} {st.fmt_money(v * 1e9)}" in labels
+        assert f"{name} {fmt.fmt_money(v * 1e9)}" in labels
     heights = [p.get_height() for p in ax.patches if isinstance(p, Rectangle)]
     assert sum(heights) == x.size  # every draw in a bin
     assert ax.get_xlabel() == "Billions of nominal dollars"
@@ -654,6 +655,32 @@ def test_source_note(mc: ec.Result, tor: sensitivity.TornadoResult) -> None:
                            "vs. baseline pre_eo_2016.toml; 256 draws")
     assert note.endswith("Extra.")
     assert plot.source_note(tor).startswith("Source: enforcecost")
+
+
+def test_style_applies_the_house_rcparams_and_restores_them(det: ec.Result) -> None:
+    before = matplotlib.rcParams.copy()
+    with plot.style() as house:
+        assert matplotlib.rcParams["axes.titlelocation"] == "left"
+        assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(house.cycle)
+        assert matplotlib.rcParams["legend.fontsize"] == house.fonts["legend"]
+        ax = plot.stacked(det)
+    for key in house.rc:
+        assert matplotlib.rcParams[key] == before[key]
+    # a provision's colour and hatch for one's own figures are the charts'
+    for c in bars(ax):
+        (provision,) = [p for p in ec.PROVISIONS if house.label(p) == c.get_label()]
+        style = house.provision(provision)
+        patch = c.patches[0]
+        assert matplotlib.colors.same_color(patch.get_facecolor(), style["facecolor"])
+        assert (patch.get_hatch() or "") == style["hatch"]
+    assert plot.style().colors["blue"] == "#0072B2"  # the palette, without entering
+
+
+def test_charts_look_the_same_inside_style(tor: sensitivity.TornadoResult) -> None:
+    with plot.style():
+        ax = plot.tornado(tor)
+    assert not any(g.get_visible() for g in ax.yaxis.get_gridlines())  # x grid only
+    assert any(g.get_visible() for g in ax.xaxis.get_gridlines())
 
 
 def test_every_chart_saves_to_png(charts: dict[str, Chart], tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import enforcecost as ec
-from enforcecost import _plotstyle as st
 from enforcecost import provisions
 from enforcecost.parameters import registry
+from enforcecost.plot import _style as st
 from enforcecost.vocab import MONEY_GROUP
 
 SRC = Path(ec.__file__).resolve().parent

@@ -1,58 +1,47 @@
-"""The report style shared by :mod:`enforcecost.plot` (private).
+"""The house style of :mod:`enforcecost.plot` (private): colours, fonts, hatches, titles, footnotes.
 
-One place for fonts, colours, hatches, number formats, fiscal-year ticks,
-titles and the source line, so every chart reads the same and survives
+One place for how every chart looks, so they all read the same and survive
 grayscale printing: colours come from the Okabe–Ito colour-blind-safe palette
-and every categorical colour is paired with a hatch or a marker.
+and every categorical colour is paired with a hatch or a marker. Numbers and
+their axes are in :mod:`._format`.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Literal
+from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING, Any, Literal
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
-import numpy as np
-import numpy.typing as npt
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ._version import __version__
-from .provisions import LABELS, PROVISIONS
-from .vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
+from .._version import __version__
+from ..provisions import LABELS, PROVISIONS
+from ..vocab import MONEY_GROUP, MONEY_GROUP_LABEL, PERSPECTIVE_LABELS
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "ASSUMPTION_HATCH",
     "COLORS",
     "EDGE",
     "FONT",
-    "FOOTNOTE_A",
     "GREY",
+    "RC",
     "Context",
-    "MoneyScale",
+    "HouseStyle",
     "add_footnote",
-    "axes_for",
-    "basis_context",
-    "check_choice",
-    "check_top",
-    "count_formatter",
     "figure_of",
-    "finish",
-    "fmt_count",
-    "fmt_input",
-    "fmt_money",
-    "fy_axis",
     "input_label",
     "legend",
-    "money_axis",
-    "money_formatter",
-    "money_label",
-    "money_scale",
     "new_figure",
     "perspective_words",
     "provision_hatch",
@@ -60,8 +49,8 @@ __all__ = [
     "provision_style",
     "set_title",
     "source_line",
+    "style",
     "style_axes",
-    "title_text",
     "wrap",
 ]
 
@@ -138,105 +127,6 @@ def provision_style(provision: str) -> dict[str, Any]:
     }
 
 
-# -- numbers ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class MoneyScale:
-    """Divide dollars by ``factor`` to plot in ``word`` (e.g. 1e9, 'Billions')."""
-
-    factor: float
-    word: str
-
-
-def money_scale(values: npt.ArrayLike) -> MoneyScale:
-    """$B, $M or $K, chosen by the largest magnitude among ``values``."""
-    arr = np.abs(np.asarray(values, dtype=np.float64))
-    arr = arr[np.isfinite(arr)]
-    top = float(arr.max()) if arr.size else 0.0
-    if top >= 1e9:
-        return MoneyScale(1e9, "Billions")
-    if top >= 1e6:
-        return MoneyScale(1e6, "Millions")
-    return MoneyScale(1e3, "Thousands")
-
-
-def money_label(
-    scale: MoneyScale,
-    basis: str,
-    dollar_year: int | None = None,
-    discount_rate: float | None = None,
-) -> str:
-    """Axis label with unit, basis and dollar year, e.g. 'Billions of 2017 dollars'."""
-    if basis == "nominal":
-        return f"{scale.word} of nominal dollars"
-    year = f"{dollar_year}" if dollar_year is not None else "constant"
-    label = f"{scale.word} of {year} dollars"
-    if basis == "pv":
-        rate = f" at {discount_rate * 100:g}%" if discount_rate is not None else ""
-        label += f", present value{rate}"
-    return label
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "\u2212")
-
-
-def money_formatter(scale: MoneyScale) -> FuncFormatter:
-    """Tick labels in units of ``scale`` (no unit: the axis label carries it)."""
-
-    def fmt(value: float, _pos: int | None = None) -> str:
-        x = value / scale.factor
-        if abs(x) < 1e-12:
-            return "0"
-        return _minus(f"{x:,.4g}")
-
-    return FuncFormatter(fmt)
-
-
-def fmt_money(value: float, *, signed: bool = False) -> str:
-    """A dollar figure for an annotation, scaled by its own size: '$31.1B', '−$450M'."""
-    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
-    v = abs(value)
-    if v >= 1e9:
-        body = f"${v / 1e9:,.1f}B" if v < 1e11 else f"${v / 1e9:,.0f}B"
-    elif v >= 1e6:
-        body = f"${v / 1e6:,.1f}M" if v < 1e7 else f"${v / 1e6:,.0f}M"
-    elif v >= 1e3:
-        body = f"${v / 1e3:,.0f}K"
-    else:
-        body = f"${v:,.0f}"
-    return _minus(sign) + body
-
-
-def fmt_count(value: float, _pos: int | None = None) -> str:
-    """People, officers, cases: '950', '150K', '1.2M'."""
-    v = abs(value)
-    sign = "\u2212" if value < 0 else ""
-    if v >= 1e6:
-        return f"{sign}{v / 1e6:.3g}M"
-    if v >= 1e3:
-        return f"{sign}{v / 1e3:.3g}K"
-    return f"{sign}{v:.3g}"
-
-
-def count_formatter() -> FuncFormatter:
-    """Tick formatter for counts (see :func:`fmt_count`)."""
-    return FuncFormatter(fmt_count)
-
-
-def fmt_input(value: float) -> str:
-    """An input value at the end of a tornado bar: '371', '3,000', '0.17'."""
-    if not math.isfinite(value):
-        return "unlimited" if value > 0 else _minus(f"{value}")
-    v = abs(value)
-    if v >= 1000:
-        text = f"{value:,.0f}"
-    elif v >= 1 or v == 0:
-        text = f"{value:.3g}"
-    else:
-        text = f"{value:.2g}"
-    return _minus(text)
-
-
 # -- axes and figures ------------------------------------------------------------
 def new_figure(
     figsize: tuple[float, float], *, nrows: int = 1, ncols: int = 1
@@ -253,43 +143,11 @@ def style_axes(ax: Axes, *, grid: Literal["x", "y", "both"] | None = "y") -> Non
     ax.spines[["left", "bottom"]].set_color(GREY)
     ax.tick_params(labelsize=FONT["tick"], color=GREY)
     ax.set_axisbelow(True)
+    ax.grid(False)  # only the grid asked for, whatever the rcParams (e.g. inside style())
     if grid is not None:
         ax.grid(True, axis=grid, color=LIGHT_GREY, linewidth=0.6)
     ax.xaxis.label.set_fontsize(FONT["label"])
     ax.yaxis.label.set_fontsize(FONT["label"])
-
-
-def money_axis(
-    ax: Axes,
-    axis: str,
-    scale: MoneyScale,
-    basis: str,
-    dollar_year: int | None,
-    discount_rate: float | None,
-) -> None:
-    """Label an axis plotted in dollars / ``scale.factor``."""
-    label = money_label(scale, basis, dollar_year, discount_rate)
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(money_formatter(MoneyScale(1.0, scale.word)))
-    target.set_label_text(label, fontsize=FONT["label"])
-
-
-def fy_axis(ax: Axes, years: Sequence[int] | np.ndarray, *, max_labels: int = 12) -> None:
-    """Fiscal-year ticks on the x axis, labelled 'FY2017', thinned to ``max_labels``."""
-    fy = [int(y) for y in years]
-    if not fy:
-        return
-    step = max(1, math.ceil(len(fy) / max_labels))
-    ticks = fy[::step]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"FY{round(v)}"))
-    ax.set_xlim(fy[0] - 0.6, fy[-1] + 0.6)
-    ax.set_xlabel("Fiscal year", fontsize=FONT["label"])
-
-
-def integer_axis(ax: Axes) -> None:
-    """Integer-only ticks on the y axis."""
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def figure_of(ax: Axes) -> Figure | None:
@@ -385,55 +243,136 @@ def source_line(ctx: Context, note: str = "") -> str:
     return f"{text} {note}".strip()
 
 
-# -- plumbing shared by the chart functions -------------------------------------
-FOOTNOTE_A = "Inputs flagged [A] rest on an assumption, not a published source."
-
-
-def axes_for(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Axes, bool]:
-    """The Axes to draw in, and whether this call made its figure."""
-    if ax is not None:
-        return ax, False
-    _, axes = new_figure(figsize)
-    return axes[0], True
-
-
-def finish(ax: Axes, made: bool, footnote: bool | str | None, default: str) -> Axes:
-    """Add the source line (``default``, or the ``footnote`` string) when the chart
-    made its figure and ``footnote`` is not False; return ``ax``."""
-    if made and footnote is not False:
-        fig = figure_of(ax)
-        if fig is not None:
-            add_footnote(fig, footnote if isinstance(footnote, str) else default)
-    return ax
-
-
-def check_choice(name: str, value: object, options: Sequence[object]) -> None:
-    """ValueError naming the argument, the allowed values and the value given."""
-    if value not in options:
-        shown = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name!r} must be one of {shown}: {value!r}")
-
-
-def check_top(value: object, minimum: int = 1) -> int:
-    """``top`` must be a whole number >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"'top' must be a whole number >= {minimum}: {value!r}")
-    return int(value)
-
-
-def title_text(ctx: Context, what: str) -> str:
-    """Scenario name (when known) over what the chart shows."""
-    return f"{ctx.name}\n{what}" if ctx.name else what
-
-
-def basis_context(obj: Any) -> tuple[int | None, float | None]:
-    """Dollar year and discount rate of the run behind ``obj``, when known."""
-    ctx = Context.of(obj)
-    return ctx.dollar_year, ctx.discount_rate
-
-
 def legend(ax: Axes, **kwargs: Any) -> None:
     """A frameless legend in the report font size."""
     opts: dict[str, Any] = {"fontsize": FONT["legend"], "frameon": False}
     opts.update(kwargs)
     ax.legend(**opts)
+
+
+# -- the house style for users' own figures ------------------------------------
+#: The report's look as matplotlib rcParams: font sizes, the Okabe–Ito colour
+#: cycle, grey left/bottom spines and ticks, a light horizontal grid behind the
+#: data, left-aligned titles, frameless legends, constrained layout.
+RC: Mapping[RcKeyType, Any] = MappingProxyType({
+    "axes.prop_cycle": cycler(color=[COLORS[c] for c in _CYCLE]),
+    "font.size": FONT["label"],
+    "axes.titlesize": FONT["title"],
+    "axes.titlelocation": "left",
+    "figure.titlesize": FONT["title"],
+    "axes.labelsize": FONT["label"],
+    "xtick.labelsize": FONT["tick"],
+    "ytick.labelsize": FONT["tick"],
+    "legend.fontsize": FONT["legend"],
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": GREY,
+    "xtick.color": GREY,
+    "ytick.color": GREY,
+    "xtick.labelcolor": "black",
+    "ytick.labelcolor": "black",
+    "axes.axisbelow": True,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": LIGHT_GREY,
+    "grid.linewidth": 0.6,
+    "figure.constrained_layout.use": True,
+})
+
+
+class HouseStyle:
+    """The report's style for your own figures: a context manager and its palette.
+
+    Entering it (``with plot.style():``) applies :data:`RC` to the figures made
+    inside, through :func:`matplotlib.rc_context`; leaving it restores the
+    previous rcParams. The palette can be read with or without entering it.
+
+    Attributes
+    ----------
+    rc : Mapping[str, Any]
+        The rcParams applied (:data:`RC`).
+    colors : Mapping[str, str]
+        The Okabe–Ito colours by name (``'blue'``, ``'orange'``, ...), hex.
+    cycle : tuple of str
+        The colour cycle, hex, in order.
+    fonts : Mapping[str, float]
+        Font sizes in points by role: ``title``, ``label``, ``tick``,
+        ``legend``, ``annotation``, ``footnote``.
+    grey, edge : str
+        Secondary text and rules; bar edges (hex).
+    assumption_hatch : str
+        The hatch that flags an assumption-based input.
+    """
+
+    rc: Mapping[RcKeyType, Any] = RC
+    colors: Mapping[str, str] = MappingProxyType(COLORS)
+    cycle: tuple[str, ...] = tuple(COLORS[c] for c in _CYCLE)
+    fonts: Mapping[str, float] = MappingProxyType(FONT)
+    grey: str = GREY
+    edge: str = EDGE
+    assumption_hatch: str = ASSUMPTION_HATCH
+
+    def __init__(self) -> None:
+        self._entered: list[ExitStack] = []
+
+    def provision(self, provision: str) -> dict[str, Any]:
+        """A provision's bar style, as in every chart: ``facecolor``, ``hatch``,
+        ``edgecolor`` and ``linewidth`` (points), keywords of
+        :meth:`~matplotlib.axes.Axes.bar`."""
+        return provision_style(provision)
+
+    def label(self, provision: str) -> str:
+        """A provision's label, as in every chart's legend."""
+        return provision_label(provision)
+
+    def __enter__(self) -> HouseStyle:
+        stack = ExitStack()
+        stack.enter_context(mpl.rc_context(dict(self.rc)))
+        self._entered.append(stack)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._entered.pop().close()
+
+
+def style() -> HouseStyle:
+    """The report's house style, for figures you make yourself.
+
+    Returns
+    -------
+    HouseStyle
+        A context manager: ``with plot.style():`` applies the report's
+        rcParams (font sizes in points, the Okabe–Ito colour-blind-safe colour
+        cycle, grey spines and ticks, a light grid, left-aligned titles,
+        frameless legends) to the figures made inside and restores the previous
+        ones on leaving. Its palette is readable with or without ``with``:
+        ``.colors``, ``.cycle``, ``.fonts``, and ``.provision(name)`` for a
+        provision's bar colour and hatch (the same in every chart; pair colour
+        with hatch so bars stay apart in grayscale) with ``.label(name)``.
+
+    Notes
+    -----
+    The charts of :mod:`enforcecost.plot` set their style themselves, so they
+    look the same inside or outside ``style()``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from enforcecost import plot
+    >>> with plot.style() as house:
+    ...     fig, ax = plt.subplots()
+    ...     bars = ax.bar([2017, 2018], [1.0, 2.0], label=house.label("hiring"),
+    ...                   **house.provision("hiring"))
+    >>> house.provision("hiring")["facecolor"] == house.cycle[0]
+    True
+    >>> plt.close(fig)
+    """
+    return HouseStyle()

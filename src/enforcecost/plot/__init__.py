@@ -23,6 +23,10 @@ provision and year), :func:`waterfall` (baseline to policy by provision),
 their capacities, as small multiples: with ``ax=None`` it returns the first of
 its panels, with ``ax`` it draws the panels inside that Axes).
 
+:func:`style` is the house style for your own figures: ``with plot.style():``
+applies the report's fonts, colours (the Okabe–Ito cycle) and axes, and its
+``provision(name)`` gives a provision's colour and hatch as the charts draw it.
+
 Figures made here are pyplot figures: in a batch, close each one
 (``plt.close(ax.figure)``) once saved.
 
@@ -49,9 +53,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _plotstyle as _st
-from ._plot_results import compare, distribution, fan, pipeline, stacked, waterfall
-from ._plot_sensitivity import morris, sobol, tornado
+from . import _style as _st
+from ._compare import compare
+from ._distribution import distribution
+from ._fan import fan
+from ._morris import morris
+from ._pipeline import pipeline
+from ._sobol import sobol
+from ._stacked import stacked
+from ._style import style
+from ._tornado import tornado
+from ._waterfall import waterfall
 
 __all__ = [
     "compare",
@@ -62,6 +74,7 @@ __all__ = [
     "sobol",
     "source_note",
     "stacked",
+    "style",
     "tornado",
     "waterfall",
 ]

@@ -1,0 +1,110 @@
+"""The tornado chart: one-at-a-time swings.
+
+Private: the public name is :func:`enforcecost.plot.tornado`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import _format as fmt
+from . import _style as st
+from ._common import FOOTNOTE_A, axes_for, basis_context, check_top, finish, swatch, title_text
+
+if TYPE_CHECKING:
+    from ..sensitivity import TornadoResult
+
+__all__ = ["tornado"]
+
+
+def tornado(
+    tornado_result: TornadoResult,
+    *,
+    top: int = 15,
+    ax: Axes | None = None,
+    title: str | None = None,
+    footnote: bool | str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """One-at-a-time swings: the output with each input at its low and high end.
+
+    Horizontal bars from the central output to the output with the input at
+    the low end (one colour) and at the high end (another), largest swing on
+    top; the input values are written at the bar ends. Assumption-based inputs
+    are labelled ``[A]`` and hatched.
+
+    Parameters
+    ----------
+    tornado_result : TornadoResult
+        From :func:`enforcecost.sensitivity.tornado`.
+    top : int
+        Show the ``top`` inputs with the largest swing.
+    ax, title, footnote
+        See the module notes.
+    **kwargs
+        Passed to both :meth:`~matplotlib.axes.Axes.barh` calls.
+
+    Returns
+    -------
+    Axes
+    """
+    top = check_top(top)
+    frame = tornado_result.frame.head(top).iloc[::-1]
+    base = tornado_result.base
+    n = len(frame)
+    ax, made = axes_for(ax, (8.0, max(3.2, 1.4 + 0.32 * n)))
+    scale = fmt.money_scale([base, *frame["low_output"], *frame["high_output"]])
+    f = scale.factor
+    y = np.arange(n)
+    hatches = [st.ASSUMPTION_HATCH if k == "assumption" else "" for k in frame["source_kind"]]
+    low = frame["low_output"].to_numpy() / f
+    high = frame["high_output"].to_numpy() / f
+    sides = (
+        ("Input at low end", low, st.COLORS["blue"], frame["low_input"]),
+        ("Input at high end", high, st.COLORS["orange"], frame["high_input"]),
+    )
+    handles: list[Any] = []
+    for label, out, color, inputs in sides:
+        opts: dict[str, Any] = {"color": color, "edgecolor": st.EDGE, "linewidth": 0.4,
+                                "height": 0.7, "label": label}
+        opts.update(kwargs)
+        bars = ax.barh(y, out - base / f, left=base / f, **opts)
+        handles.append(swatch(bars))
+        for patch, hatch in zip(bars.patches, hatches, strict=True):
+            patch.set_hatch(hatch)
+        for yi, end, value in zip(y, out, inputs, strict=True):
+            right = end >= base / f
+            ax.annotate(
+                fmt.fmt_input(float(value)), (end, yi), xytext=(3 if right else -3, 0),
+                textcoords="offset points", ha="left" if right else "right", va="center",
+                fontsize=st.FONT["annotation"], color=st.GREY,
+            )
+    ax.axvline(base / f, color=st.COLORS["black"], linewidth=1.0)
+    ax.set_yticks(y, [st.input_label(str(i), k) for i, k in zip(frame.index,
+                                                                   frame["source_kind"],
+                                                                   strict=True)])
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.margins(x=0.12)
+    dollar_year, rate = basis_context(tornado_result)
+    st.style_axes(ax, grid="x")
+    fmt.money_axis(ax, "x", scale, tornado_result.output.basis, dollar_year, rate)
+    handles += [
+        Line2D([], [], color=st.COLORS["black"], linewidth=1.0),
+        Patch(facecolor="white", edgecolor=st.EDGE, hatch=st.ASSUMPTION_HATCH),
+    ]
+    labels = [name for name, *_ in sides]
+    labels += [f"Central value: {fmt.fmt_money(base)}", "[A] assumption-based input"]
+    st.legend(ax, handles=handles, labels=labels, loc="best")
+    ctx = st.Context.of(tornado_result)
+    st.set_title(ax, title, title_text(ctx, f"What moves the {tornado_result.label}"))
+    note = (
+        "Each input alone at the ends of its range (support of bounded distributions, "
+        "else 5th/95th percentiles); all others at central values; numbers at the bar "
+        f"ends are the input values. {FOOTNOTE_A}"
+    )
+    return finish(ax, made, footnote, st.source_line(ctx, note))
