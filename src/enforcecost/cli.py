@@ -31,11 +31,7 @@ from .model import evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
 from .parallel import Backend, DaskMissingError, tune_malloc, using_backend
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
-from .report import write_comparison, write_report
-from .results import PERSPECTIVES, PrecisionWarning, Result
-from .scenario import SAMPLERS, Sampler, Scenario, load_scenario
-from .sensitivity import Output, morris, sobol, tornado
-from .tables import (
+from .report import (
     assumption_share,
     perspectives_with_lines,
     render_morris,
@@ -46,7 +42,12 @@ from .tables import (
     result_frames,
     run_description,
     summary_frame,
+    write_comparison,
+    write_report,
 )
+from .results import PERSPECTIVES, PrecisionWarning, Result
+from .scenario import SAMPLERS, Sampler, Scenario, load_scenario
+from .sensitivity import Output, morris, sobol, tornado
 
 __all__ = ["MARKER", "build_parser", "main"]
 
