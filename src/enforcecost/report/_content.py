@@ -154,18 +154,11 @@ def report_content(
     command: str = "",
     drivers: bool = True,
 ) -> ReportContent:
-    """Compute what one scenario's report shows (the arguments of ``write_report``).
+    """Compute what one scenario's report shows.
 
-    Parameters
-    ----------
-    res : Result
-    sampler, seed : optional
-        Recorded in the manifest for a Monte Carlo result.
-    command : str
-        The command line, recorded in the manifest.
-    drivers : bool
-        Run the one-at-a-time tornado of the federal window total (``2 d + 1``
-        model runs) when the scenario has uncertain inputs.
+    The arguments are those of :func:`~enforcecost.report.write_report`; the
+    tornado study runs here, once, when ``drivers`` and the scenario has
+    uncertain inputs.
 
     Returns
     -------

@@ -1,12 +1,8 @@
 """The tables of a result as DataFrames: the CSVs of a batch run and the inputs used.
 
-- :func:`result_frames`: every per-scenario output table, by file name;
-- :func:`summary_frame`: one row per scenario and perspective with the 5-year and
-  window totals in each basis (the batch run's ``summary.csv``);
-- :func:`parameters_used`: every input a scenario (and its baseline) ran with;
-- :func:`mean_ledger`: the ledger averaged over Monte Carlo draws;
-- :func:`percentile_frame`: mean and percentiles (with Monte Carlo standard
-  errors) of each perspective's 5-year and window totals.
+Per-scenario frames by file name, the run's summary, the parameters used, the
+mean ledger, the percentiles and the comparison of several scenarios; no text
+layout (:mod:`._render`) and no writing.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@
   for a Monte Carlo result, :func:`render_percentiles`);
 - :func:`render_percentiles`: mean and percentiles of the 5-year and window totals.
 
-Positive numbers are costs (outlays, revenue lost), negative numbers savings
-or gains, ``-`` is zero and ``*`` is between -$500,000 and $500,000.
+The cells follow :func:`._cells.format_millions` (CBO conventions).
 """
 
 from __future__ import annotations
