@@ -16,7 +16,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost.cli import main
-from enforcecost.report import write_report
+from enforcecost.report import manifest, run_manifest, scenario_record, write_report
 from enforcecost.results import PrecisionWarning
 
 DRAWS, SEED = 256, 11
@@ -119,6 +119,40 @@ def test_manifest_reruns_the_same_numbers(written: tuple[ec.Result, dict[str, Pa
     run = man["run"]
     res2 = ec.simulate(again, draws=run["draws"], seed=run["seed"], sampler=run["sampler"])
     np.testing.assert_array_equal(res2.total("government"), res.total("government"))
+
+
+def test_one_manifest_gives_the_json_and_the_run_text(
+    written: tuple[ec.Result, dict[str, Path]],
+) -> None:
+    """The report's manifest.json and the run's text file render the same data."""
+    res, files = written
+    central = ec.evaluate(ec.load_scenario("eo13768_partial_funding"))
+    records = [
+        scenario_record(res, "mc", sampler="sobol", seed=SEED, notes=["too few draws"]),
+        scenario_record(central, "central", why_central="no uncertain inputs"),
+    ]
+    run = run_manifest(records, command="enforcecost run x", bases=["nominal", "pv"])
+    path = central.scenario.path
+    assert run.to_text() == (
+        f"enforcecost {ec.__version__}\n"
+        "command: enforcecost run x\n"
+        "bases: nominal, pv\n"
+        "scenarios:\n"
+        f"  mc: {res.scenario.path} ({res.scenario.name})\n"
+        f"    run: Monte Carlo, {DRAWS} draws (sobol sampler, seed {SEED})\n"
+        "    ledger_<basis>.csv: means over draws (--ledger-draws for every draw)\n"
+        "    precision note: too few draws\n"
+        f"  central: {path} ({central.scenario.name})\n"
+        "    run: central values (no uncertain inputs)\n"
+        "    ledger_<basis>.csv: the central values' ledger\n"
+    )
+    written_json = json.loads(files["manifest.json"].read_text())
+    for got in (json.loads(run.to_json("mc")), manifest(res, sampler="sobol", seed=SEED)):
+        assert set(got) == set(written_json)
+        for key in ("scenario", "files_sha256", "run", "parameters"):
+            assert got[key] == written_json[key]
+    with pytest.raises(ValueError, match="'ident' is needed"):
+        run.to_dict()
 
 
 def test_report_command_writes_a_comparison(tmp_path: Path) -> None:

@@ -38,11 +38,7 @@ from .errors import ScenarioError
 from .model import check_simulation, evaluate, simulate, uncertain_inputs
 from .money import BASES, Basis
 from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
-from .report import write_comparison, write_report
-from .results import PERSPECTIVES, PrecisionWarning, Result
-from .scenario import MAX_DRAWS, SAMPLERS, Sampler, Scenario, load_scenario
-from .sensitivity import Output, morris, sobol, tornado
-from .tables import (
+from .report import (
     assumption_share,
     perspectives_with_lines,
     render_morris,
@@ -53,7 +49,12 @@ from .tables import (
     result_frames,
     run_description,
     summary_frame,
+    write_comparison,
+    write_report,
 )
+from .results import PERSPECTIVES, PrecisionWarning, Result
+from .scenario import MAX_DRAWS, SAMPLERS, Sampler, Scenario, load_scenario
+from .sensitivity import Output, morris, sobol, tornado
 
 __all__ = ["MARKER", "build_parser", "main"]
 

@@ -1,0 +1,197 @@
+"""What a report says, computed once from a result; the writers only lay it out.
+
+:func:`report_content` runs the tornado study (once), builds the tables per
+perspective and basis, the headline, the drivers, the parameters used, the
+non-monetized register and the manifest; :mod:`._markdown`, :mod:`._pdf`,
+:mod:`._workbook` and :mod:`._figures` write them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..results import PrecisionWarning, Result
+from ..sensitivity import tornado
+from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
+from ._cells import money_words
+from ._frames import parameters_used
+from ._labels import perspectives_with_lines
+from ._manifest import RunManifest, run_manifest, scenario_record
+
+if TYPE_CHECKING:
+    from ..sensitivity import TornadoResult
+
+__all__ = ["Driver", "ReportContent", "chart_names", "report_content"]
+
+#: Drivers listed in the Markdown and PDF reports (the workbook has them all).
+TOP_DRIVERS = 12
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One input of the tornado study, as the reports list it."""
+
+    name: str
+    swing: float
+    source_kind: str
+    provision: str
+    citation: str
+
+    @property
+    def assumption(self) -> bool:
+        """Whether the input rests on an assumption rather than a source."""
+        return self.source_kind == "assumption"
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything one scenario's report shows, computed once.
+
+    Attributes
+    ----------
+    result : Result
+    headline : tuple of str
+        A heading line ending ``:``, then one indented line per perspective.
+    perspectives : tuple of str
+        Perspectives with ledger lines, in standard order.
+    tables : mapping of str to DataFrame
+        ``'<perspective>_<basis>'``: :meth:`Result.table`, $ millions.
+    percentiles : DataFrame
+        :meth:`Result.summary` in nominal dollars.
+    tornado : TornadoResult or None
+        The one-at-a-time study of the federal window total (None when not run).
+    drivers_table : DataFrame or None
+        Its frame with each input's citation.
+    charts : tuple of str
+        The charts to draw, by file stem (:func:`chart_names`).
+    parameters : DataFrame
+        :func:`~enforcecost.report.parameters_used`.
+    nonmonetized, pipeline : DataFrame
+    manifest : RunManifest
+    """
+
+    result: Result
+    headline: tuple[str, ...]
+    perspectives: tuple[Perspective, ...]
+    tables: Mapping[str, pd.DataFrame]
+    percentiles: pd.DataFrame
+    tornado: TornadoResult | None
+    drivers_table: pd.DataFrame | None
+    charts: tuple[str, ...]
+    parameters: pd.DataFrame
+    nonmonetized: pd.DataFrame
+    pipeline: pd.DataFrame
+    manifest: RunManifest
+
+    @property
+    def policy_parameters(self) -> pd.DataFrame:
+        """The rows of :attr:`parameters` of the policy scenario."""
+        return self.parameters[self.parameters["side"] == "policy"]
+
+    @property
+    def drivers(self) -> tuple[Driver, ...]:
+        """The largest :data:`TOP_DRIVERS` swings of the tornado study (empty without one)."""
+        if self.drivers_table is None:
+            return ()
+        return tuple(
+            Driver(str(name), float(r["swing"]), str(r["source_kind"]), str(r["provision"]),
+                   str(r["citation"]))
+            for name, r in self.drivers_table.head(TOP_DRIVERS).iterrows()
+        )
+
+
+def chart_names(res: Result, tornado: bool) -> tuple[str, ...]:
+    """The charts of a report, by file stem, in the order they are shown."""
+    names = ["stacked_federal", "fan_federal"]
+    if res.has_baseline:
+        names.append("waterfall_federal")
+    if not res.deterministic:
+        names.append("distribution_federal")
+    names.append("pipeline")
+    if tornado:
+        names.append("tornado_federal")
+    return tuple(names)
+
+
+def _headline(res: Result) -> tuple[str, ...]:
+    fy = res.fiscal_years
+    span = f"FY{fy[0]}-FY{fy[-1]}"
+    what = "impact" if res.has_baseline else "cost"
+    lines = []
+    with_lines = perspectives_with_lines(res)
+    for perspective in PERSPECTIVES:
+        if perspective not in with_lines:
+            continue
+        label = PERSPECTIVE_LABELS[perspective]
+        if res.deterministic:
+            total = float(res.total(perspective, "nominal"))
+            lines.append(f"{label}: {money_words(total)} ({span}, nominal, central values)")
+        else:  # also a reduction-only result: its exact mean and sketched percentiles
+            p5, p50, p95 = np.asarray(res.quantile([0.05, 0.5, 0.95], perspective, "nominal"))
+            mean = res.mean_total(perspective, "nominal")
+            lines.append(
+                f"{label}: mean {money_words(mean)}, 90% range "
+                f"{money_words(float(p5))} to {money_words(float(p95))} "
+                f"(median {money_words(float(p50))}; {span}, nominal)"
+            )
+    head = f"Net fiscal {what} of {res.scenario.name}"
+    if res.has_baseline and res.scenario.baseline is not None:
+        head += f", relative to {res.scenario.baseline.name}"
+    return (head + ":", *("  " + ln for ln in lines))
+
+
+def report_content(
+    res: Result,
+    *,
+    sampler: str | None = None,
+    seed: int | None = None,
+    command: str = "",
+    drivers: bool = True,
+) -> ReportContent:
+    """Compute what one scenario's report shows.
+
+    The arguments are those of :func:`~enforcecost.report.write_report`; the
+    tornado study runs here, once, when ``drivers`` and the scenario has
+    uncertain inputs.
+
+    Returns
+    -------
+    ReportContent
+    """
+    sc = res.scenario
+    tor = tornado(sc, "federal") if drivers and sc.uncertain() else None
+    perspectives = tuple(perspectives_with_lines(res))
+    tables = {
+        f"{perspective}_{basis}": res.table(perspective, basis)
+        for perspective in perspectives
+        for basis in BASES
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        percentiles = res.summary("nominal")
+    params = parameters_used(sc)
+    policy = params[params["side"] == "policy"]
+    drivers_table = (
+        None if tor is None else tor.to_frame().join(policy.set_index("name")[["citation"]])
+    )
+    record = scenario_record(res, sampler=sampler, seed=seed)
+    return ReportContent(
+        result=res,
+        headline=_headline(res),
+        perspectives=perspectives,
+        tables=tables,
+        percentiles=percentiles,
+        tornado=tor,
+        drivers_table=drivers_table,
+        charts=chart_names(res, tor is not None),
+        parameters=params,
+        nonmonetized=res.nonmonetized(),
+        pipeline=res.pipeline(),
+        manifest=run_manifest([record], command=command),
+    )

@@ -1,0 +1,103 @@
+"""The words around the numbers: a result's title, how it was drawn, its units, its perspectives."""
+
+from __future__ import annotations
+
+from ..money import BASES, Basis
+from ..results import PERSPECTIVES, Perspective, Result
+from ..vocab import PAYERS_OF
+
+__all__ = [
+    "basis_words",
+    "perspectives_with_lines",
+    "run_description",
+    "scenario_title",
+    "units_line",
+]
+
+
+def scenario_title(res: Result) -> str:
+    """The title line: the scenario's name and what it is measured against.
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> scenario_title(ec.evaluate(ec.load_scenario("eo13768")))[:50]
+    'EO 13768, full implementation: impact relative to '
+    """
+    sc = res.scenario
+    if res.has_baseline and sc.baseline is not None:
+        return f"{sc.name}: impact relative to {sc.baseline.name}"
+    return f"{sc.name} (no baseline: the scenario's own costs)"
+
+
+def run_description(
+    res: Result, *, sampler: str | None = None, seed: int | None = None
+) -> str:
+    """How a result's numbers were drawn, e.g. ``means of 4,096 draws (sobol sampler, seed 1)``.
+
+    ``central values`` for a deterministic result. ``sampler`` and ``seed``
+    (which a :class:`~enforcecost.Result` does not record) are added when given.
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> sc = ec.load_scenario("eo13768")
+    >>> run_description(ec.simulate(sc, draws=64, seed=1), sampler="sobol", seed=1)
+    'means of 64 draws (sobol sampler, seed 1)'
+    >>> run_description(ec.evaluate(sc))
+    'central values'
+    """
+    if res.deterministic:
+        return "central values"
+    text = f"means of {res.draws:,} draw{'s' if res.draws != 1 else ''}"
+    how = [f"{sampler} sampler"] if sampler is not None else []
+    if seed is not None:
+        how.append(f"seed {seed}")
+    return f"{text} ({', '.join(how)})" if how else text
+
+
+def basis_words(res: Result, basis: Basis) -> str:
+    """The dollars of ``basis`` in words, e.g. ``'nominal (then-year) dollars'``.
+
+    Raises
+    ------
+    ValueError
+        If ``basis`` is not one of :data:`~enforcecost.BASES`.
+    """
+    if basis == "nominal":
+        return "nominal (then-year) dollars"
+    if basis == "real":
+        return f"constant {res.dollar_year} dollars"
+    if basis == "pv":
+        return f"present value in {res.dollar_year} dollars at {res.discount_rate:.1%} real"
+    raise ValueError(f"'basis' must be one of {', '.join(BASES)}: {basis!r}")
+
+
+def units_line(
+    res: Result, basis: Basis, *, sampler: str | None = None, seed: int | None = None
+) -> str:
+    """The units line of a CBO-style table in ``basis`` dollars.
+
+    For a Monte Carlo result it ends with :func:`run_description` (the cells
+    are means over draws).
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> units_line(ec.evaluate(ec.load_scenario("eo13768")), "pv")
+    'Millions of dollars, by fiscal year, present value in 2017 dollars at 2.0% real'
+    """
+    line = f"Millions of dollars, by fiscal year, {basis_words(res, basis)}"
+    if not res.deterministic:
+        line += "; " + run_description(res, sampler=sampler, seed=seed)
+    return line
+
+
+def perspectives_with_lines(res: Result, provision: str | None = None) -> list[Perspective]:
+    """The perspectives that have at least one ledger line in ``res`` (of ``provision``,
+    when given), in standard order."""
+    lines = res.lines
+    if provision is not None:
+        lines = lines[lines["provision"] == provision]
+    payers = set(lines["payer"])
+    return [p for p in PERSPECTIVES if payers & set(PAYERS_OF[p])]

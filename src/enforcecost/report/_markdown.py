@@ -1,0 +1,72 @@
+"""The Markdown pages: one scenario's ``report.md`` and the ``comparison.md`` of several."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..vocab import PERSPECTIVE_LABELS
+from ._cells import money_words
+from ._content import ReportContent
+from ._labels import units_line
+
+__all__ = ["comparison_markdown", "markdown_table", "report_markdown"]
+
+
+def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:,.0f}") -> str:
+    """``frame`` (its index first) as a Markdown table, finite numbers by ``floatfmt``."""
+    cols = [str(c) for c in frame.columns]
+    header = "| " + " | ".join([str(frame.index.name or ""), *cols]) + " |"
+    rule = "|" + "---|" * (len(cols) + 1)
+    rows = []
+    for idx, row in frame.iterrows():
+        cells = [floatfmt.format(v) if isinstance(v, int | float | np.floating) and
+                 np.isfinite(v) else str(v) for v in row]
+        rows.append("| " + " | ".join([str(idx), *cells]) + " |")
+    return "\n".join([header, rule, *rows])
+
+
+def report_markdown(content: ReportContent) -> str:
+    """One scenario's report: headline, tables, charts, drivers, parameters, register."""
+    res = content.result
+    sc = res.scenario
+    md = [f"# {sc.name}", "", sc.description, "", "## Headline", "",
+          *[ln.strip() for ln in content.headline], ""]
+    for perspective in content.perspectives:
+        md += [f"## {PERSPECTIVE_LABELS[perspective]}: by fiscal year and provision", "",
+               units_line(res, "nominal"), "",
+               markdown_table(content.tables[f"{perspective}_nominal"]), ""]
+    md += ["## Charts", ""]
+    md += [f"![{name}](figures/{name}.png)" for name in content.charts]
+    if content.tornado is not None:
+        md += ["", "## What drives the federal estimate (one at a time)", "",
+               "Inputs marked [A] rest on assumptions, not sources.", ""]
+        for d in content.drivers:
+            flag = " [A]" if d.assumption else ""
+            md.append(f"- **{d.name}**{flag}: swing {money_words(d.swing)} "
+                      f"({d.source_kind}). Source: {d.citation}")
+    md += ["", "## Parameters used", "",
+           "Every input with its value, unit, dollar year, source kind and source. "
+           "[A] = assumption (no source found).", "",
+           "| | name | value | unit | dollar year | kind | distribution | source |",
+           "|---|---|---|---|---|---|---|---|"]
+    for _, row in content.policy_parameters.iterrows():
+        flag = "[A]" if row["source_kind"] == "assumption" else ""
+        md.append(f"| {flag} | {row['name']} | {row['value']:,.6g} | {row['unit']} | "
+                  f"{row['dollar_year']} | {row['source_kind']} | {row['distribution']} | "
+                  f"{str(row['citation']).replace('|', '/')} |")
+    md += ["", "## Not estimated (non-monetized effects)", ""]
+    md += [f"- **{r['title']}** ({r['direction']}): {r['description']}"
+           for _, r in content.nonmonetized.iterrows()]
+    md += ["", f"*enforcecost {__version__}; see manifest.json to rerun this report.*", ""]
+    return "\n".join(md)
+
+
+def comparison_markdown(frame: pd.DataFrame) -> str:
+    """The comparison page of :func:`~._frames.comparison_frame` and its chart."""
+    md = ["# Scenario comparison", "",
+          "Window totals, nominal dollars, millions (mean and 90% range over draws).", "",
+          markdown_table(frame.drop(columns="name").round(0)), "",
+          "![comparison](comparison_federal.png)", ""]
+    return "\n".join(md)
