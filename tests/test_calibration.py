@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 import enforcecost as ec
-from enforcecost.money import cpi_u
+from enforcecost.registry import cpi_u
 
 # -- AAF (2015) ------------------------------------------------------------------
 

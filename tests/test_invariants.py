@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 
 import enforcecost as ec
 from enforcecost.model import run_values
-from enforcecost.money import Window
-from enforcecost.parameters import Parameter
 from enforcecost.provisions import KINDS, PAYERS
+from enforcecost.registry import Parameter, Window
 from enforcecost.results import Run
 
 REG = ec.registry()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enforcecost.money import PriceIndex, Window, cpi_u, discount_factors
+from enforcecost.registry import PriceIndex, Window, cpi_u, discount_factors
 
 # BLS CPI-U, U.S. city average, all items, annual averages (series CUUR0000SA0, 1982-84=100).
 BLS_CPI_U = {

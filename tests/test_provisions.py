@@ -442,8 +442,8 @@ def test_every_provision_books_year_major_lines() -> None:
     """The model's sums over draws read each year's draws as one run; a provision
     whose lines were laid out otherwise would be copied by the model (slower)."""
     from enforcecost import model
-    from enforcecost.money import Window
     from enforcecost.provisions import BOOKS, run_pipeline
+    from enforcecost.registry import Window
 
     sc = ec.load_scenario("eo13768")
     window = Window(sc.start_year, sc.years)

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost.parameters import PROVISIONS, SOURCE_KINDS, load_registry, registry
+from enforcecost.provisions import PROVISIONS
+from enforcecost.registry import load_registry, registry
+from enforcecost.vocab import SOURCE_KINDS
 
 PACKAGE = Path(ec.__file__).resolve().parent
 PROVISIONS_DIR = PACKAGE / "provisions"

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import enforcecost as ec
 from enforcecost import Problem, RunConfig, Scenario, ScenarioError, Setting, load_scenario
-from enforcecost.distributions import DIST_KINDS, Distribution
-from enforcecost.parameters import PROVISIONS, registry
+from enforcecost.provisions import PROVISIONS
+from enforcecost.registry import DIST_KINDS, Distribution, registry
 from enforcecost.scenario import shipped_scenarios
 
 WriteToml = Callable[..., Path]

@@ -20,8 +20,8 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import provisions
-from enforcecost.parameters import registry
 from enforcecost.plot import _style as st
+from enforcecost.registry import registry
 from enforcecost.vocab import MONEY_GROUP
 
 SRC = Path(ec.__file__).resolve().parent

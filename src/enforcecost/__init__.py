@@ -18,11 +18,12 @@ from . import sensitivity
 from ._version import __version__
 from .errors import Problem, ScenarioError
 from .model import evaluate, simulate
-from .money import BASES, Window
-from .parameters import PROVISIONS, Parameter, parameters, registry
-from .results import PERSPECTIVES, Result, nonmonetized
+from .provisions import PROVISIONS
+from .registry import Parameter, Window, nonmonetized, parameters, registry
+from .results import PERSPECTIVES, Result
 from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
 from .sensitivity import Output, as_function, morris, sobol, tornado
+from .vocab import BASES
 
 __all__ = [
     "BASES",

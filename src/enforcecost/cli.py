@@ -36,8 +36,8 @@ from ._atomic import (
 from .backends import Backend, DaskMissingError, tune_malloc, using_backend
 from .errors import ScenarioError
 from .model import check_simulation, evaluate, simulate, uncertain_inputs
-from .money import BASES, Basis
-from .parameters import PROVISIONS, SOURCE_KINDS, parameters, registry
+from .provisions import PROVISIONS
+from .registry import parameters, registry
 from .report import (
     assumption_share,
     perspectives_with_lines,
@@ -55,6 +55,7 @@ from .report import (
 from .results import PERSPECTIVES, PrecisionWarning, Result
 from .scenario import MAX_DRAWS, SAMPLERS, Sampler, Scenario, load_scenario
 from .sensitivity import Output, morris, sobol, tornado
+from .vocab import BASES, SOURCE_KINDS, Basis
 
 __all__ = ["MARKER", "build_parser", "main"]
 

@@ -43,9 +43,8 @@ from ._sketch import QuantileSketch
 from ._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
 from .backends import BLOCKS_AHEAD, BackendLike, using_backend
 from .errors import Problem, ScenarioError
-from .money import Window, cpi_u, discount_factors
-from .parameters import registry
 from .provisions import BOOKS, Flows, Line, run_pipeline
+from .registry import Window, cpi_u, discount_factors, registry
 from .results import (
     ALL_ITEMS,
     ALL_PROVISIONS,

@@ -20,10 +20,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .distributions import Distribution, check_distribution
 from .errors import Problem, ScenarioError
-from .money import cpi_u
-from .parameters import PROVISIONS, Parameter, check_value, registry
+from .provisions import PROVISIONS
+from .registry import Distribution, Parameter, check_distribution, check_value, cpi_u, registry
 
 __all__ = [
     "MAX_DEPTH",

@@ -73,8 +73,7 @@ def warm_caches() -> None:
     blocks do not wait for it; an error here would recur, and be reported, in
     the block that needs the same thing.
     """
-    from ..money import cpi_u
-    from ..parameters import registry
+    from ..registry import cpi_u, registry
 
     try:
         cpi_u()

@@ -17,8 +17,8 @@ from . import _style as st
 from ._common import axes_for, finish, money_kwargs, window_words
 
 if TYPE_CHECKING:
-    from ..money import Basis
     from ..results import Perspective, Result
+    from ..vocab import Basis
 
 __all__ = ["compare"]
 

@@ -18,8 +18,8 @@ from . import _style as st
 from ._common import FloatArray, axes_for, finish, money_kwargs, net_words, title_text, window_words
 
 if TYPE_CHECKING:
-    from ..money import Basis
     from ..results import Perspective, Result
+    from ..vocab import Basis
 
 __all__ = ["distribution"]
 

@@ -16,8 +16,8 @@ from . import _style as st
 from ._common import FloatArray, axes_for, check_choice, finish, money_kwargs, net_words, title_text
 
 if TYPE_CHECKING:
-    from ..money import Basis
     from ..results import Perspective, Result
+    from ..vocab import Basis
 
 __all__ = ["fan"]
 

@@ -15,8 +15,8 @@ from . import _style as st
 from ._common import axes_for, finish, money_kwargs, net_words, provision_frame, title_text
 
 if TYPE_CHECKING:
-    from ..money import Basis
     from ..results import Perspective, Result
+    from ..vocab import Basis
 
 __all__ = ["stacked"]
 

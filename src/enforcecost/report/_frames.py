@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..money import BASES, Basis
-from ..parameters import registry
+from ..registry import registry
 from ..results import PERSPECTIVES, Result
 from ..scenario import Scenario, Setting
+from ..vocab import BASES, Basis
 from ._cells import MILLION
 from ._labels import perspectives_with_lines
 

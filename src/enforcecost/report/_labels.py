@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..money import BASES, Basis
 from ..results import PERSPECTIVES, Perspective, Result
-from ..vocab import PAYERS_OF
+from ..vocab import BASES, PAYERS_OF, Basis
 
 __all__ = [
     "basis_words",

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..money import BASES
 from ..results import Result
 from ..scenario import Scenario
+from ..vocab import BASES
 from ._labels import run_description
 
 __all__ = ["RunManifest", "ScenarioRecord", "manifest", "run_manifest", "scenario_record"]

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..money import Basis
 from ..results import Result
-from ..vocab import PERSPECTIVE_TITLES
+from ..vocab import PERSPECTIVE_TITLES, Basis
 from ._cells import MILLION, fmt_se, format_millions, layout
 from ._frames import STATS, percentile_frame
 from ._labels import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..parameters import PROVISIONS
+from ..provisions import PROVISIONS
 
 __all__ = [
     "ALL_ITEMS",

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..money import Window, discount_factors
-from ..parameters import PROVISIONS
+from ..provisions import PROVISIONS
+from ..registry import Window, discount_factors
 from ._lines import ALL_ITEMS, ALL_PROVISIONS, align, positions, provision_order, union_lines
 from ._runs import Reduced, Run
 from ._select import By, Selection, check_basis

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Literal, cast
 import numpy as np
 import pandas as pd
 
-from ..money import Window
+from ..registry import Window, nonmonetized
 from ..vocab import PERSPECTIVES, Basis, Perspective
 from ._lines import KEYS, provision_order
-from ._register import nonmonetized
 from ._runs import Reduced, Run
 from ._select import (
     By,

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..parameters import PROVISIONS
+from ..provisions import PROVISIONS
 from ..vocab import BASES, PAYERS_OF, PERSPECTIVES, Basis, Perspective
 
 __all__ = ["By", "Selection", "check_basis", "perspective_mask", "provision_mask", "year_mask"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from ..money import Window
+from ..registry import Window
 from ._per_draw import PerDrawStore
 from ._runs import Reduced, Run
 from ._select import By, Selection

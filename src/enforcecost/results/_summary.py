@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..money import Window, discount_factors
+from ..registry import Window, discount_factors
 from ._runs import Reduced, Run
 from ._select import By, Selection
 from ._stats import draw_stats, sketched

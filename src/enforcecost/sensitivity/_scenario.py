@@ -21,10 +21,10 @@ import pandas as pd
 
 from ..backends import Backend, BackendLike, InProcess, using_backend
 from ..model import run_design, uncertain_inputs
-from ..money import Basis
-from ..parameters import registry
+from ..registry import registry
 from ..results import Perspective
 from ..scenario import Scenario
+from ..vocab import Basis
 
 __all__ = ["Output", "as_function"]
 
