@@ -16,10 +16,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from enforcecost import distributions
-from enforcecost.distributions import (
+from enforcecost.registry import (
     DIST_KINDS,
     Distribution,
+    _inverse,
     check_distribution,
     parse_distribution,
 )
@@ -209,11 +209,11 @@ def test_fast_inverse_is_accurate_and_quick(spec: dict[str, Any]) -> None:
 @pytest.fixture
 def fresh_inverses() -> Iterator[None]:
     """Empty the per-process inverse-CDF caches before and after a test."""
-    distributions._inverse_of.cache_clear()
-    distributions._standard_inverse.cache_clear()
+    _inverse._inverse_of.cache_clear()
+    _inverse._standard_inverse.cache_clear()
     yield
-    distributions._inverse_of.cache_clear()  # later tests build the fast inverse
-    distributions._standard_inverse.cache_clear()
+    _inverse._inverse_of.cache_clear()  # later tests build the fast inverse
+    _inverse._standard_inverse.cache_clear()
 
 
 PERT = {"dist": "pert", "low": 371, "mode": 1500, "high": 3000}
@@ -223,7 +223,7 @@ TRUNCATED = {"dist": "normal", "mean": 10, "sd": 2, "low": 4, "high": 30}
 def test_over_budget_falls_back_to_the_exact_ppf(
     monkeypatch: pytest.MonkeyPatch, fresh_inverses: None
 ) -> None:
-    monkeypatch.setattr(distributions, "_SETUP_CALLS", 0)  # every set-up over budget
+    monkeypatch.setattr(_inverse, "_SETUP_CALLS", 0)  # every set-up over budget
     for spec in (PERT, TRUNCATED):
         d = ok(spec)
         np.testing.assert_array_equal(d.ppf(Q), d.frozen().ppf(Q))
@@ -236,16 +236,16 @@ def test_inverse_cdf_choice_reads_no_clock(
     expected = [ok(spec).ppf(Q) for spec in (PERT, TRUNCATED)]
     alpha, beta = (float(x) for x in ok(PERT).frozen().args)
     shapes = [("beta", (alpha, beta)), ("normal", (-3.0, 10.0))]  # alpha < beta: not mirrored
-    assert all(distributions._standard_inverse(*shape) is not None for shape in shapes)
-    distributions._inverse_of.cache_clear()
-    distributions._standard_inverse.cache_clear()
+    assert all(_inverse._standard_inverse(*shape) is not None for shape in shapes)
+    _inverse._inverse_of.cache_clear()
+    _inverse._standard_inverse.cache_clear()
     jumps = itertools.count()
     for clock in ("perf_counter", "monotonic", "time", "process_time"):
         real = getattr(time, clock)
         monkeypatch.setattr(time, clock, lambda real=real: real() + 60.0 * next(jumps))
     got = [ok(spec).ppf(Q) for spec in (PERT, TRUNCATED)]
     monkeypatch.undo()
-    assert all(distributions._standard_inverse(*shape) is not None for shape in shapes)
+    assert all(_inverse._standard_inverse(*shape) is not None for shape in shapes)
     for g, e in zip(got, expected, strict=True):
         np.testing.assert_array_equal(g, e)
 
@@ -259,13 +259,13 @@ def test_a_hanging_setup_ends_soon_after_its_budget(
 ) -> None:
     # PINV loops on these (without a budget, for minutes): past the budget it must stop
     # within a few evaluations, and the inverse falls back (a bound on work, not on time)
-    budget = distributions._SETUP_CALLS
+    budget = _inverse._SETUP_CALLS
     if kind == "beta":
-        k: distributions._Kernel = distributions._BetaKernel(*shape, budget=budget)
+        k: _inverse._Kernel = _inverse._BetaKernel(*shape, budget=budget)
         domain = (0.0, 1.0)
     else:
-        k, domain = distributions._GaussianKernel(*shape, budget=budget), shape
-    assert distributions._pinv(k, domain) is None
+        k, domain = _inverse._GaussianKernel(*shape, budget=budget), shape
+    assert _inverse._pinv(k, domain) is None
     assert k.exhausted
     assert k.calls <= budget + 1_000
 
@@ -281,11 +281,11 @@ def test_every_pert_shape_gets_the_fast_inverse_the_same_way(mode: float) -> Non
     alpha, beta = (float(x) for x in ok({"dist": "pert", "low": 0, "mode": mode, "high": 1})
                    .frozen().args)
     shape = (min(alpha, beta), max(alpha, beta))
-    runs = [distributions._BetaKernel(*shape, budget=distributions._SETUP_CALLS) for _ in "ab"]
-    pinvs = [distributions._pinv(k, (0.0, 1.0)) for k in runs]
+    runs = [_inverse._BetaKernel(*shape, budget=_inverse._SETUP_CALLS) for _ in "ab"]
+    pinvs = [_inverse._pinv(k, (0.0, 1.0)) for k in runs]
     assert pinvs[0] is not None
     assert pinvs[1] is not None
-    assert runs[0].calls == runs[1].calls < distributions._SETUP_CALLS // 4
+    assert runs[0].calls == runs[1].calls < _inverse._SETUP_CALLS // 4
     np.testing.assert_array_equal(pinvs[0].ppf(Q), pinvs[1].ppf(Q))
 
 

@@ -295,9 +295,9 @@ def processes() -> Iterator[Processes]:
 
 def _inverses_built(_: object) -> int:
     """In a worker: the standardized inverse CDFs it holds before any block ran."""
-    from enforcecost import distributions
+    from enforcecost.registry import _inverse
 
-    return int(distributions._standard_inverse.cache_info().currsize)
+    return int(_inverse._standard_inverse.cache_info().currsize)
 
 
 def test_local_workers_start_with_the_registry_inverse_cdfs() -> None:
@@ -313,31 +313,32 @@ def test_local_workers_start_with_the_registry_inverse_cdfs() -> None:
 
 def _every_setup_over_budget() -> None:
     """A worker initializer (in place of ``tune_malloc``): the exact ppf for every shape."""
-    from enforcecost import distributions
+    from enforcecost.registry import _inverse
 
-    distributions._SETUP_CALLS = 0
-    distributions._inverse_of.cache_clear()  # built by warm_caches in the server
-    distributions._standard_inverse.cache_clear()
+    _inverse._SETUP_CALLS = 0
+    _inverse._inverse_of.cache_clear()  # built by warm_caches in the server
+    _inverse._standard_inverse.cache_clear()
 
 
 def test_exact_ppf_fallback_gives_the_same_bits_in_workers(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from enforcecost import distributions, parallel
+    from enforcecost import parallel
+    from enforcecost.registry import _inverse
 
     draws = 96
     fast = ec.simulate(eo, draws=draws, seed=SEED, detail="summary")
-    monkeypatch.setattr(distributions, "_SETUP_CALLS", 0)
+    monkeypatch.setattr(_inverse, "_SETUP_CALLS", 0)
     monkeypatch.setattr(parallel, "tune_malloc", _every_setup_over_budget)  # workers too
-    distributions._inverse_of.cache_clear()
-    distributions._standard_inverse.cache_clear()
+    _inverse._inverse_of.cache_clear()
+    _inverse._standard_inverse.cache_clear()
     try:
         slow = ec.simulate(eo, draws=draws, seed=SEED, detail="summary")
         workers = ec.simulate(eo, draws=draws, seed=SEED, detail="summary", workers=2,
                               block_size=32)
     finally:
-        distributions._inverse_of.cache_clear()  # later tests build the fast inverse
-        distributions._standard_inverse.cache_clear()
+        _inverse._inverse_of.cache_clear()  # later tests build the fast inverse
+        _inverse._standard_inverse.cache_clear()
     assert slow.mean_total("federal") != fast.mean_total("federal")  # the exact ppf was used
     assert_same(slow, workers)
 

@@ -392,9 +392,14 @@ def test_a_valid_entry_loads() -> None:
     [
         ({"citation": None}, "x: missing key 'citation'"),
         ({"sorce": '"x"'}, "x: unknown key 'sorce'"),
-        ({"provision": '"hiring2"'}, "x: unknown provision 'hiring2'"),
-        ({"source_kind": '"guess"'}, "x: source_kind must be one of"),
-        ({"citation": '"  "'}, "x: empty citation"),
+        ({"provision": '"hiring2"'}, "x: provision must be one of 'hiring', "),
+        ({"provision": '"hiring2"'}, " or 'money', got 'hiring2'"),
+        (
+            {"source_kind": '"guess"'},
+            "x: source_kind must be one of 'seed', 'published', 'derived' or 'assumption', "
+            "got 'guess'",
+        ),
+        ({"citation": '"  "'}, "x: citation must not be blank, got '  '"),
         ({"dollar_year": None}, "x: money parameter needs dollar_year (a year from 2000, or "),
         ({"dollar_year": "1990"}, "x: money parameter needs dollar_year (a year from 2000, or "),
         ({"unit": '"officers"'}, "x: dollar_year given for a non-money unit 'officers'"),
@@ -414,7 +419,12 @@ def test_a_valid_entry_loads() -> None:
         ({"role": '"refrence"'}, "x: role must be 'input' or 'reference', got 'refrence'"),
         ({"allow_inf": '"false"'}, "x: allow_inf must be true or false, got 'false'"),
         ({"secondhand": "1"}, "x: secondhand must be true or false, got 1"),
-        ({"note": "5"}, "x: note must be a string"),
+        ({"note": "5"}, "x: note must be a string, got 5"),
+        ({"dollar_year": '"2017"'}, "x: dollar_year must be a year or 'nominal', got '2017'"),
+        (
+            {"uncertainty": '"pert"'},
+            "x: uncertainty must be a table (a distribution specification), got 'pert'",
+        ),
     ],
 )
 def test_registry_loader_rules(changes: dict[str, str | None], message: str) -> None:
@@ -432,6 +442,65 @@ def test_registry_loader_reports_every_problem() -> None:
     assert "  z: missing key 'bounds'" in lines
     assert "  z: unknown key 'w'" in lines
     assert len(lines) == 1 + 6 + 1  # x's role; z's six missing keys; z's unknown key
+
+
+def test_registry_loader_checks_the_keys_given_alongside_missing_ones() -> None:
+    text = "[z]\nvalue = true\nrole = 'refrence'\nbounds = [0, 1]\n"
+    with pytest.raises(ValueError, match=r"^invalid parameter registry:") as info:
+        load_registry(text)
+    lines = str(info.value).splitlines()[1:]
+    assert "  z: value must be a number, got True" in lines
+    assert "  z: role must be 'input' or 'reference', got 'refrence'" in lines
+    assert len(lines) == 5 + 2  # five missing keys, two wrong ones; no rule reads a bad key
+
+
+# -- the schema beside the values ----------------------------------------------------------------
+def test_the_schema_describes_every_key_of_a_parameter() -> None:
+    from dataclasses import fields
+
+    from enforcecost.registry._schema import schema
+
+    spec = schema()
+    assert set(spec.keys) == {f.name for f in fields(ec.Parameter)} - {"name"}
+    assert spec.required == {
+        "provision", "description", "unit", "value", "bounds", "source_kind", "citation"
+    }
+    assert all(k.meaning.strip() for k in spec.keys.values())
+    assert spec.keys["source_kind"].allowed == SOURCE_KINDS
+    assert spec.keys["provision"].allowed == (*PROVISIONS, "money")
+    assert set(spec.rules) == {"money_dollar_year", "value_allowed", "uncertainty_within_bounds"}
+
+
+def test_a_schema_out_of_step_with_the_loader_is_refused() -> None:
+    from enforcecost.registry._parameters import _check_schema
+    from enforcecost.registry._schema import load_schema, schema
+
+    _check_schema(schema())
+    spec = load_schema('[keys.x]\nrequired = true\ntype = "string"\nmeaning = "m"\n')
+    with pytest.raises(ValueError, match="registry schema out of step with the loader"):
+        _check_schema(spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[keys.x]\nrequired = true\ntype = "text"\nmeaning = "m"\n', "unknown type 'text'"),
+        ('[keys.x]\nrequired = true\ntype = "string"\n', "needs required, type and meaning"),
+        (
+            '[keys.x]\nrequired = true\ntype = "string"\nmeaning = "m"\nallowed = "colors"\n',
+            "unknown vocabulary 'colors'",
+        ),
+        (
+            '[keys.x]\nrequired = true\ntype = "string"\nmeaning = "m"\ndefault = "a"\n',
+            "unknown fields ['default']",
+        ),
+    ],
+)
+def test_a_malformed_schema_is_refused(text: str, message: str) -> None:
+    from enforcecost.registry._schema import load_schema
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_schema(text)
 
 
 def test_inf_allowed_with_allow_inf() -> None:
