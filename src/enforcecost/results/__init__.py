@@ -25,15 +25,13 @@ Layout (private modules behind this facade):
 - :mod:`._totals`: :class:`Totals` and its channel layout (:class:`Channels`);
 - :mod:`._stats`: per-draw statistics and their standard errors;
 - :mod:`._lines`: ledger line labels, order and alignment;
-- :mod:`._select`: checking a view's arguments;
-- :mod:`._register`: the non-monetized register.
+- :mod:`._select`: checking a view's arguments.
 """
 
 from ..vocab import PERSPECTIVES, Perspective
 from ._lines import ALL_ITEMS, ALL_PROVISIONS
 from ._lines import align as align
 from ._lines import union_lines as union_lines
-from ._register import nonmonetized
 from ._result import Result
 from ._runs import Means, Reduced, Run
 from ._stats import PERCENTILES as PERCENTILES
@@ -55,5 +53,4 @@ __all__ = [
     "Result",
     "Run",
     "Totals",
-    "nonmonetized",
 ]

@@ -29,7 +29,7 @@ ALL_ITEMS = "all items"
 
 
 def provision_order(provision: str) -> int:
-    """Rank of a provision in :data:`~enforcecost.parameters.PROVISIONS` (others last)."""
+    """Rank of a provision in :data:`~enforcecost.provisions.PROVISIONS` (others last)."""
     return PROVISIONS.index(provision) if provision in PROVISIONS else len(PROVISIONS)
 
 
