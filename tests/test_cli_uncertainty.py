@@ -17,6 +17,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import sensitivity
+from enforcecost._atomic import LISTING
 from enforcecost.cli import MARKER, main
 from enforcecost.results import PrecisionWarning
 
@@ -271,7 +272,7 @@ def test_sensitivity_tornado_equals_library(
     want = sensitivity.tornado(eo, sensitivity.Output("government", "real", 5))
     back = pd.read_csv(out / "tornado.csv", index_col="input")
     pd.testing.assert_frame_equal(back, want.to_frame(), check_exact=False, rtol=1e-12)
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "tornado.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [LISTING, MARKER, "tornado.csv"]
     captured = capsys.readouterr()
     text = captured.out
     assert f"Tornado: {want.label}" in text
@@ -303,7 +304,7 @@ def test_sensitivity_sobol_writes_tables_and_assumption_share(
     assert main(["sensitivity", str(small), "--method", "sobol", "--n", "256",
                  "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        MARKER, "sobol.csv", "sobol_by_provision.csv", "sobol_by_source_kind.csv"
+        LISTING, MARKER, "sobol.csv", "sobol_by_provision.csv", "sobol_by_source_kind.csv"
     ]
     want = sensitivity.sobol(ec.load_scenario(small), n=256, seed=5)  # the file's [run] seed
     back = pd.read_csv(out / "sobol.csv", index_col="input")

@@ -311,10 +311,12 @@ def test_local_workers_start_with_the_registry_inverse_cdfs() -> None:
     assert min(built) >= len(shapes) > 30
 
 
-def _every_setup_over_budget() -> None:
-    """A worker initializer (in place of ``tune_malloc``): the exact ppf for every shape."""
+def _every_setup_over_budget(parent: int) -> None:
+    """A worker initializer (around the usual one): the exact ppf for every shape."""
+    from enforcecost.backends import _lifetime
     from enforcecost.registry import _inverse
 
+    _lifetime._start_worker(parent)
     _inverse._SETUP_CALLS = 0
     _inverse._inverse_of.cache_clear()  # built by warm_caches in the server
     _inverse._standard_inverse.cache_clear()
@@ -323,13 +325,13 @@ def _every_setup_over_budget() -> None:
 def test_exact_ppf_fallback_gives_the_same_bits_in_workers(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from enforcecost import parallel
+    from enforcecost.backends import _processes
     from enforcecost.registry import _inverse
 
     draws = 96
     fast = ec.simulate(eo, draws=draws, seed=SEED, detail="summary")
     monkeypatch.setattr(_inverse, "_SETUP_CALLS", 0)
-    monkeypatch.setattr(parallel, "tune_malloc", _every_setup_over_budget)  # workers too
+    monkeypatch.setattr(_processes, "_start_worker", _every_setup_over_budget)  # workers too
     _inverse._inverse_of.cache_clear()
     _inverse._standard_inverse.cache_clear()
     try:
