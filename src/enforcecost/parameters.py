@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .distributions import Distribution, parse_distribution
+from .distributions import Distribution, check_distribution
+from .errors import Problem, RegistryError
 from .money import cpi_u
 from .provisions import PROVISIONS
 from .vocab import MONEY_GROUP, SOURCE_KINDS, SourceKind
@@ -117,30 +118,37 @@ def _fmt(x: float) -> str:
     return "inf" if math.isinf(x) and x > 0 else "-inf" if math.isinf(x) else f"{x:g}"
 
 
-def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[str]]:
-    problems = [f"{name}: missing key {k!r}" for k in sorted(_REQUIRED - raw.keys())]
-    problems += [
-        f"{name}: unknown key {k!r}" for k in sorted(raw.keys() - _REQUIRED - _OPTIONAL)
-    ]
+def _build(
+    name: str, raw: Mapping[str, Any], source: str
+) -> tuple[Parameter | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(rule: str, value: Any = ...) -> None:
+        problems.append(Problem(source, name, rule, value))
+
+    for k in sorted(_REQUIRED - raw.keys()):
+        bad(f"missing key {k!r}")
+    for k in sorted(raw.keys() - _REQUIRED - _OPTIONAL):
+        bad(f"unknown key {k!r}")
     if problems:
         return None, problems
     if raw["provision"] not in _GROUPS:
-        problems.append(f"{name}: unknown provision {raw['provision']!r}")
+        bad(f"unknown provision {raw['provision']!r}")
     if raw["source_kind"] not in SOURCE_KINDS:
-        problems.append(f"{name}: source_kind must be one of {SOURCE_KINDS}")
+        bad(f"source_kind must be one of {SOURCE_KINDS}")
     if not str(raw["citation"]).strip():
-        problems.append(f"{name}: empty citation")
+        bad("empty citation")
     for key in ("description", "unit", "citation", "note"):
         if key in raw and not isinstance(raw[key], str):
-            problems.append(f"{name}: {key} must be a string")
+            bad(f"{key} must be a string")
     if raw.get("role", "input") not in ("input", "reference"):
-        problems.append(f"{name}: role must be 'input' or 'reference', got {raw['role']!r}")
+        bad("role must be 'input' or 'reference'", raw["role"])
     for key in ("allow_inf", "secondhand"):
         if key in raw and not isinstance(raw[key], bool):
-            problems.append(f"{name}: {key} must be true or false, got {raw[key]!r}")
+            bad(f"{key} must be true or false", raw[key])
     value = raw["value"]
     if not (isinstance(value, int | float) and not isinstance(value, bool)):
-        problems.append(f"{name}: value must be a number, got {value!r}")
+        bad("value must be a number", value)
         return None, problems
     money = str(raw["unit"]).startswith("USD")
     dy = raw.get("dollar_year")
@@ -148,15 +156,14 @@ def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[st
     if money and not (
         dy == "nominal" or (isinstance(dy, int) and not isinstance(dy, bool) and first <= dy)
     ):
-        problems.append(
-            f"{name}: money parameter needs dollar_year (a year from {first}, or 'nominal')"
-        )
+        bad(f"money parameter needs dollar_year (a year from {first}, or 'nominal')")
     if not money and dy is not None:
-        problems.append(f"{name}: dollar_year given for a non-money unit {raw['unit']!r}")
+        bad(f"dollar_year given for a non-money unit {raw['unit']!r}")
     dist = None
     if "uncertainty" in raw:
-        dist, dist_problems = parse_distribution(raw["uncertainty"])
-        problems += [f"{name}: uncertainty.{p}" for p in dist_problems]
+        dist, dist_problems = check_distribution(raw["uncertainty"])
+        for p in dist_problems:
+            bad(f"uncertainty.{p.key}: {p.rule}", p.value)
     bounds = raw["bounds"]
     if not (
         isinstance(bounds, list)
@@ -164,7 +171,7 @@ def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[st
         and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
         and bounds[0] <= bounds[1]
     ):
-        problems.append(f"{name}: bounds must be [low, high]")
+        bad("bounds must be [low, high]")
         return None, problems
     if problems:
         return None, problems
@@ -186,43 +193,50 @@ def _build(name: str, raw: Mapping[str, Any]) -> tuple[Parameter | None, list[st
     )
     rule = check_value(param, param.value)
     if rule:
-        problems.append(f"{name}: value {param.value:g} {rule}")
+        bad(f"value {param.value:g} {rule}")
     if dist is not None:
         for end in dist.range:
             if check_value(param, end):
-                problems.append(f"{name}: uncertainty reaches {end:g}, outside the bounds")
+                bad(f"uncertainty reaches {end:g}, outside the bounds")
     return param, problems
 
 
-def load_registry(text: str) -> dict[str, Parameter]:
+def load_registry(text: str, source: str = "<registry>") -> dict[str, Parameter]:
     """Parse and check a registry document (the TOML text of ``parameters.toml``).
+
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    source : str
+        Where the text was read from (the ``file`` of each problem).
 
     Raises
     ------
-    ValueError
-        Listing every problem found.
+    RegistryError
+        Listing every problem found (a :class:`ValueError`).
     """
     data = tomllib.loads(text)
     out: dict[str, Parameter] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name, raw in data.items():
         if not isinstance(raw, dict):
-            problems.append(f"{name}: must be a table")
+            problems.append(Problem(source, name, "must be a table"))
             continue
-        param, found = _build(name, raw)
+        param, found = _build(name, raw, source)
         problems += found
         if param is not None:
             out[name] = param
     if problems:
-        raise ValueError("invalid parameter registry:\n  " + "\n  ".join(problems))
+        raise RegistryError(problems)
     return out
 
 
 @cache
 def registry() -> Mapping[str, Parameter]:
     """The package's parameter registry, by public name (read once, then cached)."""
-    text = resources.files("enforcecost").joinpath("data/parameters.toml").read_text("utf-8")
-    return load_registry(text)
+    path = resources.files("enforcecost").joinpath("data/parameters.toml")
+    return load_registry(path.read_text("utf-8"), str(path))
 
 
 def parameters() -> pd.DataFrame:
