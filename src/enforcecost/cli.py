@@ -8,7 +8,6 @@ is a bug to report, or an output directory that could not be written).
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import shutil
 import signal
@@ -35,6 +34,7 @@ from ._atomic import (
 )
 from .backends import Backend, DaskMissingError, tune_malloc, using_backend
 from .errors import ScenarioError
+from .errors import suggest as _suggest
 from .model import check_simulation, evaluate, simulate, uncertain_inputs
 from .provisions import PROVISIONS
 from .registry import parameters, registry
@@ -741,11 +741,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 # -- sensitivity -----------------------------------------------------------------------------
-def _suggest(name: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _sensitivity_problems(args: argparse.Namespace, sc: Scenario | None) -> list[str]:
     """Every problem with the options of ``sensitivity`` (``sc``: the scenario, if valid)."""
     problems = []

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from ..errors import Finding, as_float, is_number
 from ._frozen import scipy_dist
 from ._inverse import inverse_cdf
 
@@ -140,19 +141,6 @@ class Distribution:
         return {"dist": self.kind, **self.args}
 
 
-def _number(value: Any) -> bool:
-    """An int or float, Python's or NumPy's; not a bool (``numpy.bool_`` is neither)."""
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-
-
-def _to_float(value: int | float) -> float:
-    """``float(value)``; an int beyond the float range becomes +-inf (as a float literal would)."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-
-
 class _Shown(str):
     """A value shown as is in a message (``got low=1.0, high=0.0``), not quoted."""
 
@@ -162,12 +150,13 @@ class _Shown(str):
         return str(self)
 
 
-#: One problem in a specification: (key, rule, value); value is ``...`` when none is shown.
-DistProblem = tuple[str, str, Any]
+#: One problem in a specification: a :class:`~enforcecost.errors.Finding`, ``(key, rule,
+#: value)``; value is ``...`` when none is shown.
+DistProblem = Finding
 
 
 def check_distribution(spec: Mapping[str, Any]) -> tuple[Distribution | None, list[DistProblem]]:
-    """Check a distribution specification; problems as ``(key, rule, value)``.
+    """Check a distribution specification; problems as :class:`~enforcecost.errors.Finding`.
 
     The structured form of :func:`parse_distribution` (same rules, same order),
     for callers that report the offending value themselves.
@@ -175,18 +164,18 @@ def check_distribution(spec: Mapping[str, Any]) -> tuple[Distribution | None, li
     Examples
     --------
     >>> check_distribution({"dist": "uniform", "low": 2, "high": 1})[1]
-    [('low, high', 'must have low < high', low=2.0, high=1.0)]
+    [Finding(key='low, high', rule='must have low < high', value=low=2.0, high=1.0)]
     """
     kind = spec.get("dist")
     if not (isinstance(kind, str) and kind in DIST_KINDS):
-        return None, [("dist", f"must be one of {', '.join(sorted(DIST_KINDS))}", kind)]
+        return None, [Finding("dist", f"must be one of {', '.join(sorted(DIST_KINDS))}", kind)]
     required, optional = DIST_KINDS[kind]
     problems: list[DistProblem] = []
     for key in sorted(required - spec.keys()):
-        problems.append((key, f"required for a {kind} distribution", ...))
+        problems.append(Finding(key, f"required for a {kind} distribution", ...))
     for key in sorted(spec.keys() - required - optional - {"dist"}, key=str):
         problems.append(
-            (
+            Finding(
                 key,
                 f"not a key of a {kind} distribution "
                 f"(allowed: {', '.join(sorted(required | optional))})",
@@ -197,20 +186,20 @@ def check_distribution(spec: Mapping[str, Any]) -> tuple[Distribution | None, li
     for key in sorted((required | optional) & spec.keys()):
         value = spec[key]
         if key in ("ci90", "values", "weights"):
-            if not (isinstance(value, list) and value and all(_number(v) for v in value)):
-                problems.append((key, "must be a non-empty list of numbers", value))
+            if not (isinstance(value, list) and value and all(is_number(v) for v in value)):
+                problems.append(Finding(key, "must be a non-empty list of numbers", value))
                 continue
-            floats = [_to_float(v) for v in value]
+            floats = [as_float(v) for v in value]
             if not all(math.isfinite(v) for v in floats):
-                problems.append((key, "must be finite", value))
+                problems.append(Finding(key, "must be finite", value))
                 continue
             args[key] = floats
-        elif not _number(value) or math.isnan(_to_float(value)):
-            problems.append((key, "must be a number", value))
-        elif math.isinf(_to_float(value)) and not (kind == "normal" and key in ("low", "high")):
-            problems.append((key, "must be finite", value))
+        elif not is_number(value) or math.isnan(as_float(value)):
+            problems.append(Finding(key, "must be a number", value))
+        elif math.isinf(as_float(value)) and not (kind == "normal" and key in ("low", "high")):
+            problems.append(Finding(key, "must be finite", value))
         else:
-            args[key] = _to_float(value)
+            args[key] = as_float(value)
     if problems:
         return None, problems
     problems.extend(_shape_problems(kind, args))
@@ -242,10 +231,7 @@ def parse_distribution(spec: Mapping[str, Any]) -> tuple[Distribution | None, li
     (2.0, [])
     """
     dist, problems = check_distribution(spec)
-    return dist, [
-        f"{key}: {rule}" if value is ... else f"{key}: {rule}, got {value!r}"
-        for key, rule, value in problems
-    ]
+    return dist, [str(p) for p in problems]
 
 
 def _normal_mass(a: Mapping[str, float]) -> float:
@@ -264,31 +250,33 @@ def _shape_problems(kind: str, a: dict[str, Any]) -> list[DistProblem]:
         return _Shown(f"low={a.get('low', -math.inf)}, high={a.get('high', math.inf)}")
 
     if kind in ("uniform", "triangular", "pert") and not a["low"] < a["high"]:
-        out.append(("low, high", "must have low < high", low_high()))
+        out.append(Finding("low, high", "must have low < high", low_high()))
     if kind in ("triangular", "pert") and not a["low"] <= a["mode"] <= a["high"]:
-        out.append(("mode", f"must be within [low, high] = [{a['low']}, {a['high']}]", a["mode"]))
+        out.append(
+            Finding("mode", f"must be within [low, high] = [{a['low']}, {a['high']}]", a["mode"])
+        )
     if kind == "normal":
         if not a["sd"] > 0:
-            out.append(("sd", "must be > 0", a["sd"]))
+            out.append(Finding("sd", "must be > 0", a["sd"]))
         if a.get("low", -math.inf) >= a.get("high", math.inf):
-            out.append(("low, high", "must have low < high", low_high()))
+            out.append(Finding("low, high", "must have low < high", low_high()))
         elif a["sd"] > 0 and not _normal_mass(a) > 0:
             out.append(
-                ("low, high", "must keep some of the normal's probability (the interval lies "
-                 "too far in its tail)", low_high())
+                Finding("low, high", "must keep some of the normal's probability (the interval "
+                        "lies too far in its tail)", low_high())
             )
     if kind == "lognormal":
         ci = a["ci90"]
         if len(ci) != 2 or not 0 < ci[0] < ci[1]:
-            out.append(("ci90", "must be [p5, p95] with 0 < p5 < p95", ci))
+            out.append(Finding("ci90", "must be [p5, p95] with 0 < p5 < p95", ci))
     if kind == "discrete":
         weights: Sequence[float] | None = a.get("weights")
         if weights is not None:
             if len(weights) != len(a["values"]):
                 out.append(
-                    ("weights", f"must have one weight per value ({len(a['values'])})",
-                     len(weights))
+                    Finding("weights", f"must have one weight per value ({len(a['values'])})",
+                            len(weights))
                 )
             elif any(w < 0 for w in weights) or not sum(weights) > 0:
-                out.append(("weights", "must be >= 0 with a positive sum", weights))
+                out.append(Finding("weights", "must be >= 0 with a positive sum", weights))
     return out

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..errors import Problem, RegistryError
 from ..vocab import SourceKind
 from ._distributions import Distribution
 from ._money import cpi_u
@@ -167,51 +168,65 @@ def _check_schema(spec: Schema) -> None:
         )
 
 
-def _build(name: str, raw: Mapping[str, Any], spec: Schema) -> tuple[Parameter | None, list[str]]:
-    values, failed, problems = check_keys(raw, spec)
+def _build(
+    name: str, raw: Mapping[str, Any], spec: Schema, source: str
+) -> tuple[Parameter | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(rule: str, value: Any = ...) -> None:
+        problems.append(Problem(source, name, rule, value))
+
+    values, failed = check_keys(raw, spec, bad)
     for rule in spec.rules:
         reads, check = _RULES[rule]
         if not failed & set(reads):
-            problems += check(values)
-    problems = [f"{name}: {p}" for p in problems]
+            for broken in check(values):
+                bad(broken)
     if problems:
         return None, problems
     return Parameter(name=name, **values), []
 
 
-def load_registry(text: str) -> dict[str, Parameter]:
+def load_registry(text: str, source: str = "<registry>") -> dict[str, Parameter]:
     """Parse and check a registry document (the TOML text of ``parameters.toml``).
 
     Every table is checked against the package's schema (``registry_schema.toml``).
 
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    source : str
+        Where the text was read from (the ``file`` of each problem).
+
     Raises
     ------
-    ValueError
-        Listing every problem found.
+    RegistryError
+        Listing every problem found (a :class:`ValueError`).
     """
     spec = schema()
     _check_schema(spec)
     data = tomllib.loads(text)
     out: dict[str, Parameter] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name, raw in data.items():
         if not isinstance(raw, dict):
-            problems.append(f"{name}: must be a table")
+            problems.append(Problem(source, name, "must be a table"))
             continue
-        param, found = _build(name, raw, spec)
+        param, found = _build(name, raw, spec, source)
         problems += found
         if param is not None:
             out[name] = param
     if problems:
-        raise ValueError("invalid parameter registry:\n  " + "\n  ".join(problems))
+        raise RegistryError(problems)
     return out
 
 
 @cache
 def registry() -> Mapping[str, Parameter]:
     """The package's parameter registry, by public name (read once, then cached)."""
-    text = resources.files("enforcecost").joinpath("data/parameters.toml").read_text("utf-8")
-    return load_registry(text)
+    path = resources.files("enforcecost").joinpath("data/parameters.toml")
+    return load_registry(path.read_text("utf-8"), str(path))
 
 
 def parameters() -> pd.DataFrame:

@@ -16,27 +16,26 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..errors import is_number
 from ..provisions import PROVISIONS
 from ..vocab import MONEY_GROUP, SOURCE_KINDS
-from ._distributions import parse_distribution
+from ._distributions import check_distribution
 
-__all__ = ["KeySpec", "Schema", "check_keys", "load_schema", "schema"]
+__all__ = ["KeySpec", "Report", "Schema", "check_keys", "load_schema", "schema"]
 
-#: A key's check: (key, value) -> (the value as stored, problems as "<key> <rule>").
-_Check = Callable[[str, Any], tuple[Any, list[str]]]
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+#: A key's check: (key, value) -> (the value as stored, problems as (rule, value shown)).
+_Check = Callable[[str, Any], tuple[Any, list[tuple[str, Any]]]]
+#: Where a check reports a problem: ``report(rule, value)`` (``...``: no value to show).
+Report = Callable[[str, Any], None]
 
 
 def _plain(test: Callable[[Any], bool], rule: str, store: Callable[[Any], Any]) -> _Check:
     """A check of one test, storing the value as ``store(value)`` when it passes."""
 
-    def check(key: str, value: Any) -> tuple[Any, list[str]]:
+    def check(key: str, value: Any) -> tuple[Any, list[tuple[str, Any]]]:
         if test(value):
             return store(value), []
-        return None, [f"{key} {rule}, got {value!r}"]
+        return None, [(f"{key} {rule}", value)]
 
     return check
 
@@ -45,22 +44,22 @@ def _interval(value: Any) -> bool:
     return (
         isinstance(value, list)
         and len(value) == 2
-        and all(_number(v) for v in value)
+        and all(is_number(v) for v in value)
         and value[0] <= value[1]
     )
 
 
-def _distribution(key: str, value: Any) -> tuple[Any, list[str]]:
+def _distribution(key: str, value: Any) -> tuple[Any, list[tuple[str, Any]]]:
     if not isinstance(value, dict):
-        return None, [f"{key} must be a table (a distribution specification), got {value!r}"]
-    dist, problems = parse_distribution(value)
-    return dist, [f"{key}.{p}" for p in problems]
+        return None, [(f"{key} must be a table (a distribution specification)", value)]
+    dist, found = check_distribution(value)
+    return dist, [(f"{key}.{f.key}: {f.rule}", f.value) for f in found]
 
 
 #: The schema's types and their checks.
 _TYPES: Mapping[str, _Check] = {
     "string": _plain(lambda v: isinstance(v, str), "must be a string", str),
-    "number": _plain(_number, "must be a number", float),
+    "number": _plain(is_number, "must be a number", float),
     "boolean": _plain(lambda v: isinstance(v, bool), "must be true or false", bool),
     "interval": _plain(_interval, "must be [low, high]", lambda v: (float(v[0]), float(v[1]))),
     "year_or_nominal": _plain(
@@ -180,8 +179,8 @@ def _choices(allowed: tuple[Any, ...]) -> str:
 
 
 def check_keys(
-    raw: Mapping[str, Any], spec: Schema
-) -> tuple[dict[str, Any], set[str], list[str]]:
+    raw: Mapping[str, Any], spec: Schema, report: Report
+) -> tuple[dict[str, Any], set[str]]:
     """Check a parameter's table key by key against the schema.
 
     Parameters
@@ -190,6 +189,10 @@ def check_keys(
         The parameter's table, as read from TOML.
     spec : Schema
         The schema.
+    report : callable
+        Called as ``report(rule, value)`` for every problem (``value`` is ``...``
+        when there is none to show): missing keys, unknown keys, then each key's
+        problems in the schema's order.
 
     Returns
     -------
@@ -198,13 +201,12 @@ def check_keys(
         bounds as a tuple, uncertainty as a Distribution).
     failed : set of str
         The keys that are missing (required ones) or did not pass.
-    problems : list of str
-        Every problem, as ``"<key> <rule>"``: missing keys, unknown keys, then
-        each key's problems in the schema's order.
     """
     missing = sorted(spec.required - raw.keys())
-    problems = [f"missing key {k!r}" for k in missing]
-    problems += [f"unknown key {k!r}" for k in sorted(raw.keys() - spec.keys.keys())]
+    for k in missing:
+        report(f"missing key {k!r}", ...)
+    for k in sorted(raw.keys() - spec.keys.keys()):
+        report(f"unknown key {k!r}", ...)
     values: dict[str, Any] = {}
     failed = set(missing)
     for key, ks in spec.keys.items():
@@ -212,13 +214,13 @@ def check_keys(
             continue
         value, found = _TYPES[ks.type](key, raw[key])
         if not found and ks.allowed is not None and value not in ks.allowed:
-            found = [f"{key} must be {_choices(ks.allowed)}, got {value!r}"]
+            found = [(f"{key} must be {_choices(ks.allowed)}", value)]
         if not found and ks.nonblank and not value.strip():
-            found = [f"{key} must not be blank, got {value!r}"]
+            found = [(f"{key} must not be blank", value)]
         if found:
             failed.add(key)
-            problems += found
+            for rule, shown in found:
+                report(rule, shown)
         else:
             values[key] = value
-    return values, failed, problems
-
+    return values, failed

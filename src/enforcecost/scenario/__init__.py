@@ -1,0 +1,65 @@
+"""Scenarios: the world described by parameter values, read from TOML or built in code.
+
+A scenario file is TOML with these tables (the shipped ``scenarios/`` are examples)::
+
+    [scenario]
+    name = "Half the officers"        # required; the only required key
+    description = "..."
+    extends = "eo13768"               # inherit a file's tables (relative path or shipped name)
+    baseline = "pre_eo_2016"          # the scenario the impact is measured against
+    start_year = 2017                 # the window: first fiscal year and length
+    years = 10
+    dollar_year = 2017                # constant-dollar base of the real and pv bases
+    discount_rate = 0.02              # real rate for pv (default: the registry's)
+    provisions = ["hiring", ...]      # the provisions costed (default: all)
+
+    [parameters]                      # overrides of registry inputs, in registry units
+    ero_officers_added = 5000
+    bed_day_cost = { dist = "triangular", low = 126, mode = 133, high = 164 }
+    report_cost = { value = 1.0e5, dollar_year = 2016 }
+
+    [run]                             # Monte Carlo: draws, seed, sampler (sobol, lhs, random)
+    draws = 1000
+
+    [[correlation]]                   # rank correlation between two uncertain inputs
+    inputs = ["bed_day_cost", "voice_staff"]
+    rank = 0.5
+
+A file's keys override those of the file it extends; ``[[correlation]]``
+entries add to them. Loading checks everything and reports every problem at
+once in a :class:`~enforcecost.ScenarioError`, each problem naming the file,
+the key, the rule and the offending value. A :class:`Scenario` built in code
+is checked by the same rules.
+
+The package: :mod:`._rules` (each table's keys and the one loop that checks
+them), :mod:`._settings` (a ``[parameters]`` entry), :mod:`._types` (the
+scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
+"""
+
+from __future__ import annotations
+
+from ._files import MAX_DEPTH, load_scenario, shipped_scenarios
+from ._rules import (
+    MAX_DRAWS,
+    SAMPLERS,
+    Sampler,
+    correlation_draws_needed,
+    correlation_draws_problems,
+)
+from ._settings import DollarYear, Setting
+from ._types import RunConfig, Scenario
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DRAWS",
+    "SAMPLERS",
+    "DollarYear",
+    "RunConfig",
+    "Sampler",
+    "Scenario",
+    "Setting",
+    "correlation_draws_needed",
+    "correlation_draws_problems",
+    "load_scenario",
+    "shipped_scenarios",
+]

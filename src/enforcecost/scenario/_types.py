@@ -1,0 +1,245 @@
+"""The scenario types, :class:`Scenario` and :class:`RunConfig`, checked on construction.
+
+A scenario built in code is checked as a file would be: its fields go through
+the same tables (:mod:`._rules`) and ``[parameters]`` rules (:mod:`._settings`),
+and every problem is reported at once, each under the file ``"<code>"`` (or
+the file the scenario was read from).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import Problem, ScenarioError
+from ..provisions import PROVISIONS
+from ..registry import registry
+from ._rules import (
+    RUN,
+    SCENARIO,
+    Sampler,
+    check_correlations,
+    correlation_draws_problems,
+    is_int,
+)
+from ._settings import Setting, parse_settings
+
+__all__ = ["CODE", "RunConfig", "Scenario"]
+
+#: The file named by the problems of a scenario built in code.
+CODE = "<code>"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How a Monte Carlo run draws: ``draws`` > 0, ``seed`` >= 0, ``sampler``."""
+
+    draws: int = 1000
+    seed: int = 13768
+    sampler: Sampler = "sobol"
+
+
+def _default_discount_rate() -> float:
+    return registry()["discount_rate"].value
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario: window, provisions and parameter settings over the registry.
+
+    Build one in code with plain values; they are checked as a file would be::
+
+        sc = Scenario(
+            name="Half the officers",
+            parameters={
+                "ero_officers_added": 5000,
+                "bed_day_cost": {"dist": "triangular", "low": 126, "mode": 133, "high": 164},
+            },
+            baseline=load_scenario("pre_eo_2016"),
+        )
+
+    Parameters
+    ----------
+    name : str
+        Title used in tables and reports.
+    description : str
+        What the scenario describes.
+    start_year : int
+        First fiscal year of the window.
+    years : int
+        Window length in fiscal years.
+    dollar_year : int
+        Constant-dollar base of the ``real`` and ``pv`` bases.
+    discount_rate : float
+        Real annual discount rate for ``pv``; default the registry's ``discount_rate``.
+    provisions : sequence of str
+        The provisions costed (default: all eleven).
+    parameters : mapping
+        Overrides of the registry: ``name -> number | {value=...} | {dist=...}``
+        (plain values are parsed into :class:`Setting`). Kept as a read-only
+        mapping of settings: change them with :meth:`replace`, which checks them.
+    baseline : Scenario or None
+        The scenario the impact is measured against, on the same draws and
+        over this scenario's window, dollar year, discount rate and provisions
+        (a baseline costing other provisions is restricted to these).
+    run : RunConfig
+        Monte Carlo settings.
+    path : Path or None
+        The file it was read from.
+    files : tuple of Path
+        Every file the loader read for it, in reading order: ``path``, the
+        files it extends, then its baseline's files (empty for a scenario built
+        in code). Read-only bookkeeping, not part of equality; the command line
+        uses it so an output directory never replaces an input.
+    correlations : sequence
+        Rank correlations between uncertain inputs, each ``(name_a, name_b,
+        rank)`` or a file's ``{inputs = [a, b], rank = r}``; induced by
+        Iman-Conover reordering in :func:`~enforcecost.simulate`. Normalized to
+        a tuple of ``(a, b, rank)`` with ``a < b``.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every invalid field or parameter.
+    """
+
+    name: str
+    description: str = ""
+    start_year: int = 2017
+    years: int = 10
+    dollar_year: int = 2017
+    discount_rate: float = field(default_factory=_default_discount_rate)
+    provisions: tuple[str, ...] = PROVISIONS
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    baseline: Scenario | None = None
+    run: RunConfig = field(default_factory=RunConfig)
+    path: Path | None = None
+    correlations: Sequence[Any] = ()
+    files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        where = str(self.path) if self.path else CODE
+        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        settings, correlations, problems = _check(given, where, {})
+        if problems:
+            raise ScenarioError(problems)
+        object.__setattr__(self, "provisions", tuple(self.provisions))
+        object.__setattr__(self, "parameters", MappingProxyType(settings))  # no edits in place
+        object.__setattr__(self, "correlations", correlations)
+        base = self.baseline
+        if base is not None and base.provisions != self.provisions:
+            # The impact compares like with like: the baseline costs the same provisions.
+            object.__setattr__(self, "baseline", replace(base, provisions=self.provisions))
+
+    # -- pickling (a mappingproxy does not pickle) ------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["parameters"] = dict(self.parameters)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state, parameters=MappingProxyType(dict(state["parameters"])))
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    # -- views -------------------------------------------------------------
+    def settings(self) -> dict[str, Setting]:
+        """Every model input's setting: registry defaults overlaid with this scenario's."""
+        out = {n: Setting.from_registry(p) for n, p in registry().items() if p.role == "input"}
+        out.update(self.parameters)
+        return out
+
+    def uncertain(self) -> list[str]:
+        """Names of the inputs with a distribution, in registry order."""
+        return [n for n, s in self.settings().items() if s.dist is not None]
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with fields changed (``parameters`` are merged into the current ones).
+
+        Examples
+        --------
+        >>> sc = Scenario(name="a").replace(parameters={"ero_officers_added": 5000})
+        >>> sc.parameters["ero_officers_added"].value
+        5000.0
+        """
+        # The changes come from code, not from this scenario's file: they are checked,
+        # and new settings are sourced, as "<code>" (a file's name would mislead).
+        parsed, _, problems = _check(changes, CODE, self.parameters)
+        if problems:
+            raise ScenarioError(problems)
+        if "parameters" in changes:
+            changes["parameters"] = {**self.parameters, **parsed}
+        return replace(self, **changes)
+
+    def fixed(self) -> Scenario:
+        """A copy where every input is fixed at its central value (no uncertainty).
+
+        Correlations are dropped with the distributions they relate.
+        """
+        params = {
+            n: replace(s, dist=None) for n, s in self.settings().items() if s.dist is not None
+        }
+        base = self.baseline.fixed() if self.baseline is not None else None
+        return replace(
+            self, parameters={**self.parameters, **params}, baseline=base, correlations=()
+        )
+
+
+def _check(
+    given: Mapping[str, Any], where: str, current: Mapping[str, Setting]
+) -> tuple[dict[str, Setting], tuple[tuple[str, str, float], ...], list[Problem]]:
+    """Check the fields of a :class:`Scenario` in ``given`` as a file's values would be.
+
+    Parameters
+    ----------
+    given : mapping
+        Field name -> value; only the fields present are checked.
+    where : str
+        The file named by the problems.
+    current : mapping of str to Setting
+        Settings the given ``parameters`` are merged into (correlations are
+        checked against the merged settings).
+
+    Returns
+    -------
+    settings : dict of str to Setting
+        The given parameters, parsed.
+    correlations : tuple of (str, str, float)
+        The given correlations, normalized.
+    problems : list of Problem
+    """
+    table = {k: v for k, v in given.items() if k in SCENARIO.keys}
+    table.pop("extends", None)  # a file's keys; in code the baseline is a Scenario
+    baseline = table.pop("baseline", None)
+    if isinstance(table.get("provisions"), list | tuple):
+        table["provisions"] = list(table["provisions"])
+    problems = SCENARIO.check(table, where, "[scenario] ")
+    settings: dict[str, Setting] = {}
+    if "parameters" in given:
+        parameters = given["parameters"]
+        if isinstance(parameters, Mapping):
+            settings, found = parse_settings({n: (s, where) for n, s in parameters.items()})
+            problems += found
+        else:
+            problems.append(Problem(where, "[parameters]", "must be a table", parameters))
+    if baseline is not None and not isinstance(baseline, Scenario):
+        problems.append(
+            Problem(where, "[scenario] baseline", "must be a Scenario or None", baseline)
+        )
+    run = given.get("run")
+    if "run" in given and not isinstance(run, RunConfig):
+        problems.append(Problem(where, "[run]", "must be a RunConfig", run))
+    elif isinstance(run, RunConfig):
+        problems += RUN.check(dataclasses.asdict(run), where, "[run] ")
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    if "correlations" in given:
+        merged = {**current, **settings}
+        correlations, found = check_correlations(given["correlations"], where, merged)
+        problems += found
+        if not found and isinstance(run, RunConfig) and is_int(run.draws):
+            problems += correlation_draws_problems(correlations, run.draws, where, "[run] draws")
+    return settings, correlations, problems
