@@ -126,10 +126,10 @@ def _design_problems(args: argparse.Namespace, method: Method) -> list[Problem]:
         if value is None or name in method.options:
             continue
         having = [m.name for m in METHODS.values() if name in m.options]
-        why = (f"({method.name} has no randomness)" if name == "seed"
-               else f"not {method.name}")
+        why = (f" ({method.name} has no randomness)" if name == "seed"
+               else f", not {method.name}")
         problems.append(option_problem(
-            f"--{name}", f"applies to --method {' and '.join(having)} only, {why}"))
+            f"--{name}", f"applies to --method {' and '.join(having)} only{why}"))
     options = {name: value for name, value in given.items() if name in method.options}
     problems += [option_problem(f"--{name}", rule, options[name])
                  for name, rule in method.problems(**options).items()]
