@@ -7,7 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from .. import __version__
+from .._version import __version__
 from ..backends import DaskMissingError, tune_malloc
 from ..errors import ScenarioError
 from . import _params, _run, _sensitivity, _validate

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from .._atomic import atomic_directory
+from .._version import __version__
 from ..errors import Problem, ScenarioError
 from ..model import evaluate, uncertain_inputs
 from ..money import BASES
