@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost import cli
 from enforcecost._atomic import LISTING
-from enforcecost.cli import MARKER, main
+from enforcecost.cli import MARKER, _console, _run, main
 
 #: `run` without the report (figures and PDF), which these tests do not check.
 RUN = ["run", "--no-report"]
@@ -256,7 +255,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
     assert main([*RUN, "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 0
     before = {p: (out / p).read_bytes() for p in _files(out)}
     calls = []
-    real = cli.evaluate
+    real = _run.evaluate
 
     def second_fails(sc: ec.Scenario) -> ec.Result:
         calls.append(sc.name)
@@ -264,7 +263,7 @@ def test_run_crash_midway_keeps_old_output_and_no_temp(
             raise RuntimeError("boom in the model")
         return real(sc)
 
-    monkeypatch.setattr(cli, "evaluate", second_fails)
+    monkeypatch.setattr(_run, "evaluate", second_fails)
     assert main([*RUN, str(EO), "pre_eo_2016", "--out", str(out), "-q", *CENTRAL]) == 1
     assert len(calls) == 2
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
@@ -316,7 +315,7 @@ def test_run_unwritable_output_is_reported_without_traceback(
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli, "_write_csv", no_space)
+    monkeypatch.setattr(_run, "write_csv", no_space)
     assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), "-q", *MC]) == 1
     err = capsys.readouterr().err
     assert "cannot write the output directory" in err
@@ -434,7 +433,7 @@ def test_internal_error_returns_1_without_traceback(
     def broken(sc: ec.Scenario) -> ec.Result:
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(cli, "evaluate", broken)
+    monkeypatch.setattr(_run, "evaluate", broken)
     assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 1
     err = capsys.readouterr().err
     assert "enforcecost: internal error: RuntimeError: model exploded" in err
@@ -454,7 +453,7 @@ def test_debug_shows_traceback(
     def broken(sc: ec.Scenario) -> ec.Result:
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(cli, "evaluate", broken)
+    monkeypatch.setattr(_run, "evaluate", broken)
     args = [*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]
     argv = ["--debug", *args] if where == "before" else [*args, "--debug"]
     assert main(argv) == 1
@@ -469,7 +468,7 @@ def test_late_scenario_error_is_a_user_error(
     def invalid(sc: ec.Scenario) -> ec.Result:
         raise ec.ScenarioError([ec.Problem("x.toml", "[run] draws", "must be >= 1", 0)])
 
-    monkeypatch.setattr(cli, "evaluate", invalid)
+    monkeypatch.setattr(_run, "evaluate", invalid)
     assert main([*RUN, str(EO), "--out", str(tmp_path / "out"), *CENTRAL]) == 2
     err = capsys.readouterr().err
     assert "x.toml: [run] draws: must be >= 1, got 0" in err
@@ -547,7 +546,7 @@ def test_closed_stdout_pipe_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> 
             raise ValueError("no file descriptor")
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
-    cli._out("a table nobody reads")  # `enforcecost params | head`: no traceback
+    _console.out("a table nobody reads")  # `enforcecost params | head`: no traceback
 
 
 # -- limits: exit 2 before anything runs -------------------------------------------------------

@@ -7,6 +7,7 @@ dashboard) once for the module and compare with in-process runs exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import re
@@ -24,6 +25,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import cli
+from enforcecost.cli import _run, _sensitivity
 from enforcecost.model import FIRST_DRAWS
 from enforcecost.parallel import (
     DaskBackend,
@@ -457,13 +459,13 @@ def test_cli_passes_workers_and_scheduler_through(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[dict[str, Any]] = []
-    real = cli.using_backend
+    real = _run.using_backend
 
     def spy(backend: Any = None, **kwargs: Any) -> Any:
         seen.append(kwargs)
         return real(backend)  # in-process
 
-    monkeypatch.setattr(cli, "using_backend", spy)
+    monkeypatch.setattr(_run, "using_backend", spy)
     args = ["run", "eo13768", "--draws", "64", "--no-report", "--quiet", "--out"]
     assert cli.main([*args, str(tmp_path / "a"), "--workers", "3"]) == 0
     assert cli.main([*args, str(tmp_path / "b"), "--scheduler", "tcp://127.0.0.1:8786"]) == 0
@@ -475,7 +477,9 @@ def test_cli_passes_workers_and_scheduler_through(
         tmp_path / "b" / "summary.csv"
     ).read_text()
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli, "tornado", lambda *a, **k: calls.append(k) or ec.tornado(*a))
+    traced = dataclasses.replace(_sensitivity.METHODS["tornado"],
+                                 study=lambda *a, **k: calls.append(k) or ec.tornado(*a))
+    monkeypatch.setattr(_sensitivity, "METHODS", {**_sensitivity.METHODS, "tornado": traced})
     assert (
         cli.main(
             [
@@ -503,7 +507,7 @@ def test_cli_reports_an_unreachable_scheduler(
             "cannot reach the Dask scheduler at 'tcp://127.0.0.1:1' within 10 s: refused"
         )
 
-    monkeypatch.setattr(cli, "using_backend", unreachable)
+    monkeypatch.setattr(_run, "using_backend", unreachable)
     out = tmp_path / "o"
     code = cli.main(
         ["run", "eo13768", "--draws", "64", "--out", str(out), "--scheduler", "tcp://127.0.0.1:1"]

@@ -1,0 +1,64 @@
+"""Options every command shares: ``--debug``, where blocks run, the subcommand's layout."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..errors import Problem
+from ._console import option_problem
+
+__all__ = ["add_command", "common", "parallel_options", "parallel_problems"]
+
+
+def common(debug_default: object) -> argparse.ArgumentParser:
+    """The parent parser of ``--debug`` (``argparse.SUPPRESS``: a subcommand's copy)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--debug",
+        action="store_true",
+        default=debug_default,
+        help="show the traceback of an internal error",
+    )
+    return parent
+
+
+def add_command(sub: Any, name: str, *, help: str, description: str, epilog: str,
+                ) -> argparse.ArgumentParser:
+    """A subcommand with its help, description and epilog (kept as written) and ``--debug``.
+
+    Parameters
+    ----------
+    sub : argparse subparsers action
+        From :meth:`argparse.ArgumentParser.add_subparsers`.
+    name, help, description, epilog : str
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    # Subcommands take --debug too; SUPPRESS keeps them from resetting the top-level value.
+    cmd: argparse.ArgumentParser = sub.add_parser(
+        name, help=help, description=description, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common(argparse.SUPPRESS)],
+    )
+    return cmd
+
+
+def parallel_options(cmd: argparse.ArgumentParser, what: str) -> None:
+    """``--workers N`` or ``--scheduler ADDRESS``: where blocks of ``what`` run."""
+    where = cmd.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help=f"run blocks of {what} on N local processes (results are identical "
+                       "to a run in this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help=f"run blocks of {what} on a Dask cluster, e.g. tcp://host:8786 "
+                       "(pip install 'enforcecost[dask]')")
+
+
+def parallel_problems(args: argparse.Namespace) -> list[Problem]:
+    """The problem with ``--workers``, if any."""
+    if args.workers is not None and args.workers < 1:
+        return [option_problem("--workers", "must be a whole number >= 1", args.workers)]
+    return []
