@@ -615,7 +615,7 @@ def test_run_with_a_ledger_beyond_the_exact_range_is_invalid_input(
 def test_run_beyond_available_memory_needs_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ec.model, "available_memory", lambda: 1 << 20)
+    monkeypatch.setattr(ec.model._limits, "available_memory", lambda: 1 << 20)
     out = tmp_path / "out"
     argv = [*RUN, str(EO), "--out", str(out), "--draws", "512", "--quiet"]
     assert main(argv) == 2

@@ -41,10 +41,10 @@ def test_draws_beyond_the_maximum_are_refused_before_any_work() -> None:
 
 
 def test_blocks_are_made_lazily() -> None:
-    blocks = model._blocks(10**12, 1 << 15)
+    blocks = model._simulate._blocks(10**12, 1 << 15)
     assert isinstance(blocks, Iterator)
     assert next(blocks) == (0, 1 << 15)
-    assert list(model._blocks(600, 256)) == [(0, 256), (256, 512), (512, 600)]
+    assert list(model._simulate._blocks(600, 256)) == [(0, 256), (256, 512), (512, 600)]
 
 
 # -- memory ------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def test_memory_estimate_beyond_what_is_available_stops_the_run(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     expected = ec.simulate(eo, draws=512, seed=3, block_size=256)
-    monkeypatch.setattr(model, "available_memory", lambda: 1 << 20)
+    monkeypatch.setattr(model._limits, "available_memory", lambda: 1 << 20)
     with pytest.raises(ScenarioError, match=r"eo13768\.toml: draws: a run of 512 draws needs an "
                        r"estimated .* GiB \(.* MiB kept on the client \(lines detail of 512 draws "
                        r"x 10 years\).*\), more than the 0\.0 GiB of memory available; .*"
@@ -195,7 +195,7 @@ def test_a_block_meeting_an_out_of_range_amount_stops_the_run(
 ) -> None:
     sc = Scenario(name="big", parameters={
         "bed_day_cost": {"dist": "uniform", "low": 100, "high": 1e308}})
-    monkeypatch.setattr(model, "magnitude_problems", lambda s: [])  # the backstop alone
+    monkeypatch.setattr(model._limits, "magnitude_problems", lambda s: [])  # the backstop alone
     messages = set()
     for block_size in (256, 512):
         with warnings.catch_warnings():
@@ -213,7 +213,7 @@ def test_a_block_meeting_an_out_of_range_amount_stops_the_run(
 def test_a_summary_total_beyond_the_exact_range_stops_the_run(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(model, "TOTAL_LIMIT", 1.0)  # stands for a total of 2**42 dollars
+    monkeypatch.setattr(model._overflow, "TOTAL_LIMIT", 1.0)  # stands for a total of 2**42 dollars
     with pytest.raises(ScenarioError, match=r"eo13768\.toml: \[run\] draws: in draw \d+ of 512 "
                        r"\(seed 1, sobol\), the \w+ \w+ total over \d+ years is .* dollars from "
                        r"its central value; a reduction-only run .* only below 2\*\*42"):

@@ -120,7 +120,7 @@ def test_a_task_runs_the_model_in_chunks_with_the_same_result(
     eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch, summary_ref: ec.Result,
     payers_ref: ec.Result,
 ) -> None:
-    monkeypatch.setattr(ec.model, "MODEL_DRAWS", 800)  # 768 draws a piece: 5000 in 7 pieces
+    monkeypatch.setattr(ec.model._block, "MODEL_DRAWS", 800)  # 768 draws a piece: 5000 in 7 pieces
     assert_same(summary_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="summary",
                                          block_size=DRAWS))
     assert_same(payers_ref, ec.simulate(eo, draws=DRAWS, seed=SEED, detail="payers",
@@ -696,7 +696,7 @@ def test_views_by_fiscal_year_read_the_first_draws(
     its first draws; the means stay exact over every draw."""
     from enforcecost import model
 
-    monkeypatch.setattr(model, "FIRST_DRAWS", 700)
+    monkeypatch.setattr(model._plan, "FIRST_DRAWS", 700)
     red = ec.simulate(eo, draws=2000, seed=SEED, detail="summary", block_size=300)
     full = ec.simulate(eo, draws=2000, seed=SEED, detail="payers")
     assert red.first_draws is not None

@@ -448,7 +448,7 @@ def test_every_provision_books_year_major_lines() -> None:
     sc = ec.load_scenario("eo13768")
     window = Window(sc.start_year, sc.years)
     values = {name: np.full(64, s.value) for name, s in sc.settings().items()}
-    p = model._parameter_arrays(sc, values, window, sc.dollar_year, {})
+    p = model._values._parameter_arrays(sc, values, window, sc.dollar_year, {})
     flows = run_pipeline(p, window.years)
     assert flows.arrests.strides[0] == 8
     for provision in sc.provisions:

@@ -118,15 +118,15 @@ def test_block_sizes_round_up_to_whole_groups() -> None:
 
 def test_price_levels_of_years_with_data_are_every_draws() -> None:
     """The nominal means of those years are the real sums times the level
-    (``model._known_prices``): the levels must not vary by draw."""
+    (``model._prices._known_prices``): the levels must not vary by draw."""
     res = ec.simulate(ec.load_scenario("eo13768"), draws=512, seed=3, detail="lines")
     price = res.policy_run.price
-    known = model._known_prices(res.window, res.dollar_year)
+    known = model._prices._known_prices(res.window, res.dollar_year)
     assert known == 9  # FY2017-FY2025 have CPI-U data; FY2026 is projected
     np.testing.assert_array_equal(price[:, :known], np.broadcast_to(price[0, :known],
                                                                     (512, known)))
     assert np.ptp(price[:, known]) > 0
-    assert model._known_prices(res.window, 2030) == 0  # projected dollars: none
+    assert model._prices._known_prices(res.window, 2030) == 0  # projected dollars: none
 
 
 def test_values_below_the_value_limit_keep_every_group_sum_exact() -> None:
