@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from enforcecost import _atomic
-from enforcecost._atomic import LISTING, foreign_entries
-from enforcecost.cli import MARKER, main
+from enforcecost.cli import MARKER, _atomic, main
+from enforcecost.cli._atomic import LISTING, foreign_entries
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(

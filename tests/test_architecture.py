@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "model": {"vocab", "errors", "provisions", "registry", "scenario", "sampling", "reduce",
               "backends", "results"},
     "sensitivity": {"vocab", "errors", "provisions", "registry", "scenario", "sampling",
-                    "backends", "model", "results", "report", "plot"},
+                    "backends", "model", "results"},
     "plot": {"vocab", "errors", "provisions", "registry", "scenario", "results", "sensitivity",
              "_version"},
     "report": {"vocab", "errors", "provisions", "registry", "scenario", "results",
@@ -39,8 +39,12 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"vocab", "errors", "provisions", "registry", "scenario", "sampling", "backends",
             "model", "results", "sensitivity", "plot", "report", "_version"},
 }
+#: The one import against the flow, and why: loading a scenario file checks that its
+#: values keep every ledger line finite and within the exact-sum range, which takes a
+#: run of the model (a lazy import inside ``load_scenario``).
+EXCEPTIONS: dict[str, set[str]] = {"scenario/_files.py": {"model"}}
 #: Modules outside the layers: the facade, entry points and the Dask/forkserver aliases.
-OUTSIDE = {"__init__", "__main__", "_version", "parallel", "_preload", "tables"}
+OUTSIDE = {"__init__", "__main__", "_version", "parallel"}
 
 
 def _part(path: Path) -> str:
@@ -88,7 +92,8 @@ def test_every_part_is_in_the_table() -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SRC)))
 def test_imports_follow_the_layers(path: Path) -> None:
     part = _part(path)
-    wrong = _imported_parts(path) - ALLOWED[part] - {part}
+    allowed = ALLOWED[part] | EXCEPTIONS.get(str(path.relative_to(SRC)), set()) | {part}
+    wrong = _imported_parts(path) - allowed
     assert not wrong, f"{part} may not import {sorted(wrong)}"
 
 

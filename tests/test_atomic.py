@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from enforcecost import _atomic
-from enforcecost._atomic import (
+from enforcecost.cli import _atomic
+from enforcecost.cli._atomic import (
     LISTING,
     ForeignFilesError,
     atomic_directory,

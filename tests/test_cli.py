@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost._atomic import LISTING
 from enforcecost.cli import MARKER, _console, _run, main
+from enforcecost.cli._atomic import LISTING
 
 #: `run` without the report (figures and PDF), which these tests do not check.
 RUN = ["run", "--no-report"]

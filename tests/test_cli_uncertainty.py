@@ -17,8 +17,8 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import sensitivity
-from enforcecost._atomic import LISTING
 from enforcecost.cli import MARKER, main
+from enforcecost.cli._atomic import LISTING
 from enforcecost.results import PrecisionWarning
 
 #: `run` without the report (figures and PDF), which these tests do not check.

@@ -13,7 +13,7 @@ import pytest
 
 import enforcecost as ec
 from enforcecost import RunConfig, Scenario, ScenarioError, model
-from enforcecost._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT
+from enforcecost.reduce import EXACT_LIMIT, GROUP, VALUE_LIMIT
 from enforcecost.scenario import MAX_DEPTH, MAX_DRAWS
 
 WriteToml = Callable[..., Path]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost import sensitivity, tables
+from enforcecost import report, sensitivity
 from enforcecost.sensitivity import METHODS, Output, as_function, morris, sobol, tornado
 
 LOW1, HIGH1 = 20.0, 80.0
@@ -136,7 +136,7 @@ def test_method_table_lists_the_studies_and_their_defaults() -> None:
         for name, default in method.options.items():  # the signature is the one source
             assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
             assert default == params[name].default
-        assert hasattr(tables, method.table)
+        assert hasattr(report, method.table)
     assert METHODS["sobol"].options["replicates"] == 16
     assert dict(METHODS["sobol"].options) == {"n": 4096, "replicates": 16, "seed": None,
                                               "by_source": True}
@@ -173,7 +173,7 @@ def test_planned_runs_are_the_runs_made(name: str, options: dict[str, object]) -
     frames = method.frames(res)
     assert all(isinstance(frame, pd.DataFrame) for frame in frames.values())
     assert next(iter(frames)) == name
-    assert isinstance(method.render_table(res, top=2), str)
+    assert isinstance(getattr(report, method.table)(res, top=2), str)
     assert all(": " in line for line in method.details(res))
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enforcecost._sketch import QuantileSketch, width_for
+from enforcecost.reduce import QuantileSketch, width_for
 
 Q = np.array([0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0])
 MIN = 1e-6

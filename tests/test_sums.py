@@ -1,4 +1,4 @@
-"""Exact sums over draws (``enforcecost._sums``): exact, order-free, the same for any
+"""Exact sums over draws (``enforcecost.reduce``): exact, order-free, the same for any
 split of the draws into group-aligned pieces, whatever the memory layout."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import enforcecost as ec
 from enforcecost import model
-from enforcecost._sums import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
+from enforcecost.reduce import EXACT_LIMIT, GROUP, VALUE_LIMIT, FixedSums, group_sums
 from enforcecost.results import PrecisionWarning
 
 

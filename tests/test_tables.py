@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 import enforcecost as ec
-from enforcecost import tables
-from enforcecost.results import PrecisionWarning
-from enforcecost.tables import (
+from enforcecost import report
+from enforcecost.report import (
     describe_distribution,
     format_millions,
     parameters_used,
@@ -27,6 +26,7 @@ from enforcecost.tables import (
     summary_frame,
     units_line,
 )
+from enforcecost.results import PrecisionWarning
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_render_table_aligns_and_sets_off_total(eo: ec.Result) -> None:
 
 def test_render_result_has_every_perspective_and_notes(eo: ec.Result) -> None:
     text = render_result(eo, "real")
-    for title in tables.PERSPECTIVE_TITLES.values():
+    for title in report.PERSPECTIVE_TITLES.values():
         assert title in text
     assert text.count(units_line(eo, "real")) == 4
     n = len(eo.nonmonetized())
@@ -250,9 +250,9 @@ def mc() -> ec.Result:
 
 
 def test_run_description_and_units_line_of_monte_carlo(eo: ec.Result, mc: ec.Result) -> None:
-    assert tables.run_description(eo) == "central values"
-    assert tables.run_description(mc) == "means of 64 draws"
-    assert tables.run_description(mc, sampler="lhs", seed=0) == (
+    assert report.run_description(eo) == "central values"
+    assert report.run_description(mc) == "means of 64 draws"
+    assert report.run_description(mc, sampler="lhs", seed=0) == (
         "means of 64 draws (lhs sampler, seed 0)"
     )
     assert units_line(mc, "real", sampler="sobol", seed=2) == (
@@ -265,14 +265,14 @@ def test_run_description_and_units_line_of_monte_carlo(eo: ec.Result, mc: ec.Res
 def test_mean_ledger_is_the_ledger_averaged_over_draws(eo: ec.Result, mc: ec.Result) -> None:
     keys = ["fiscal_year", "provision", "item", "payer", "kind"]
     want = mc.ledger("pv").groupby(keys, sort=False)["amount"].mean().reset_index()
-    pd.testing.assert_frame_equal(tables.mean_ledger(mc, "pv"), want, check_exact=False,
+    pd.testing.assert_frame_equal(report.mean_ledger(mc, "pv"), want, check_exact=False,
                                   rtol=1e-12)
-    pd.testing.assert_frame_equal(tables.mean_ledger(eo), eo.ledger())
+    pd.testing.assert_frame_equal(report.mean_ledger(eo), eo.ledger())
 
 
 def test_percentile_frame_takes_summary_rows(mc: ec.Result) -> None:
     with pytest.warns(PrecisionWarning, match="64 draws are too few"):
-        frame = tables.percentile_frame(mc, "nominal")
+        frame = report.percentile_frame(mc, "nominal")
     assert list(frame.columns) == ["mean", "mean_se", "p5", "p5_se", "p50", "p50_se", "p95",
                                    "p95_se"]
     assert list(frame.index.get_level_values("span")[:2]) == ["2017-2021", "2017-2026"]
@@ -283,7 +283,7 @@ def test_percentile_frame_takes_summary_rows(mc: ec.Result) -> None:
         warnings.simplefilter("ignore", PrecisionWarning)
         window = mc.summary("nominal")
         five = mc.summary("nominal", years=5)
-        text = tables.render_percentiles(mc, "nominal", sampler="sobol", seed=2)
+        text = report.render_percentiles(mc, "nominal", sampler="sobol", seed=2)
     assert frame.loc[("government", "2017-2026"), "p95"] == window.loc[("government", "all"),
                                                                        "p95"]
     assert frame.loc[("economy", "2017-2021"), "mean_se"] == five.loc[("economy", "all"),

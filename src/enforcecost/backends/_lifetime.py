@@ -3,7 +3,7 @@
 Worker start-up: :func:`tune_malloc` (glibc's allocator keeps the model's
 mid-sized arrays in the heap) and :func:`warm_caches` (what every block reads
 first), applied by the initializer of local workers (:func:`_start_worker`),
-the fork server (:mod:`enforcecost._preload`) and the Dask preload hook
+the fork server (:mod:`enforcecost.backends._preload`) and the Dask preload hook
 (:func:`dask_setup`).
 
 Lifetime: workers die with their parent, even a parent killed by ``SIGKILL``.
@@ -155,7 +155,7 @@ def _die_with_parent(parent: int, *, signal_ok: bool) -> str:
 
 
 def _serve_forks() -> None:
-    """In the fork server (from :mod:`enforcecost._preload`): end with the parent.
+    """In the fork server (from :mod:`enforcecost.backends._preload`): end with the parent.
 
     A thread polls the parent pid rather than the parent-death signal, which
     the kernel sends when the *thread* that started the server ends: a server

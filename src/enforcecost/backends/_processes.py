@@ -17,7 +17,7 @@ B = TypeVar("B")
 R = TypeVar("R")
 #: Imported by the fork server before it forks a worker: the model, and the module
 #: that warms its caches and makes it end with its parent (both must stay importable).
-_FORKSERVER_PRELOAD = ["enforcecost.model", "enforcecost._preload"]
+_FORKSERVER_PRELOAD = ["enforcecost.model", "enforcecost.backends._preload"]
 
 
 def _process_context() -> multiprocessing.context.BaseContext:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._atomic import LISTING
 from ..errors import ScenarioError
 from ..scenario import Scenario, load_scenario
+from ._atomic import LISTING
 from ._outdir import MARKER
 
 __all__ = ["Entry", "load_all"]

@@ -1,5 +1,5 @@
 """The output directory: whether it may be replaced, its failures, and the signals that
-must leave it whole (the swap itself is :mod:`enforcecost._atomic`'s)."""
+must leave it whole (the swap itself is :mod:`enforcecost.cli._atomic`'s)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._atomic import LISTING, ForeignFilesError, foreign_entries
 from ..errors import Problem
 from ..scenario import Scenario
+from ._atomic import LISTING, ForeignFilesError, foreign_entries
 from ._console import PROG, err, option_problem
 
 __all__ = [

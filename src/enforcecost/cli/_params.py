@@ -6,11 +6,11 @@ import argparse
 import shutil
 from typing import Any
 
-from .._atomic import atomic_write_text
 from ..provisions import PROVISIONS
 from ..registry import parameters
 from ..report import render_registry
 from ..vocab import SOURCE_KINDS
+from ._atomic import atomic_write_text
 from ._console import PROG, err, out
 from ._parser import add_command
 

@@ -10,7 +10,6 @@ from typing import Any, Never
 
 from tqdm import tqdm
 
-from .._atomic import atomic_directory
 from ..backends import Backend, using_backend
 from ..errors import Problem, ScenarioError
 from ..model import check_simulation, evaluate, simulate, uncertain_inputs
@@ -26,6 +25,7 @@ from ..report import (
 from ..results import Result
 from ..scenario import MAX_DRAWS, SAMPLERS, Sampler, Scenario
 from ..vocab import BASES, Basis
+from ._atomic import atomic_directory
 from ._console import (
     PROG,
     bar,

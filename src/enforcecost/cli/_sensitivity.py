@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._atomic import atomic_directory
+from .. import report
 from .._version import __version__
 from ..errors import Problem, ScenarioError, suggest
 from ..model import evaluate, uncertain_inputs
@@ -23,6 +23,7 @@ from ..results import PERSPECTIVES
 from ..scenario import Scenario, load_scenario
 from ..sensitivity import METHODS, Method, Output
 from ..vocab import BASES
+from ._atomic import atomic_directory
 from ._console import PROG, err, option_problem, out, report_options, stage
 from ._outdir import MARKER, check_out, leftover, out_failure, write_csv
 from ._parser import add_command, parallel_options, parallel_problems
@@ -220,7 +221,7 @@ def sensitivity(args: argparse.Namespace) -> int:
         result = method.run(sc, output, workers=args.workers, scheduler=args.scheduler,
                             **options)
     frames = {f"{stem}.csv": frame for stem, frame in method.frames(result).items()}
-    text = method.render_table(result, top=args.top)
+    text = getattr(report, method.table)(result, top=args.top)
     try:
         with atomic_directory(target, on_leftover=leftover) as tmp:
             for name, frame in frames.items():

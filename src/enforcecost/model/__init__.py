@@ -18,8 +18,8 @@ whatever the block size, backend or worker count**.
 
 **Exact sums.** Means over draws (pipeline flows; a reduction-only run's
 amounts per line and year and the moments of its totals) are exact sums of
-per-group float sums over aligned groups of :data:`~enforcecost._sums.GROUP`
-draws (see :mod:`enforcecost._sums`): they do not depend on the blocks, which
+per-group float sums over aligned groups of :data:`~enforcecost.reduce.GROUP`
+draws (see :mod:`enforcecost.reduce`): they do not depend on the blocks, which
 start at multiples of the group size.
 
 **Memory layout.** Every ``(draws, years)`` array of the model is year-major

@@ -6,9 +6,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from .._sketch import QuantileSketch
-from .._sums import FixedSums
 from ..provisions import Flows
+from ..reduce import FixedSums, QuantileSketch
 from ..results import Means, Reduced, Result, Run, Totals
 from ._block import BlockOutput
 from ._ledger import _result

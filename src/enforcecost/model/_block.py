@@ -12,9 +12,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._sketch import QuantileSketch
-from .._sums import GROUP, FixedSums, group_sums
 from ..provisions import Flows
+from ..reduce import GROUP, FixedSums, QuantileSketch, group_sums
 from ..results import Totals
 from ..sampling import design
 from ._ledger import Book, _book_sides
@@ -93,7 +92,7 @@ def run_block(plan: Plan, block: tuple[int, int]) -> BlockOutput:
         From :func:`plan_simulation`.
     block : (int, int)
         ``0 <= start < stop <= plan.draws``; ``start`` a multiple of
-        :data:`~enforcecost._sums.GROUP`, and ``stop`` too unless it is
+        :data:`~enforcecost.reduce.GROUP`, and ``stop`` too unless it is
         ``plan.draws`` (sums over draws run over aligned groups).
 
     Returns
@@ -139,7 +138,7 @@ def _run_rows(
     """Add draws ``a..b`` of a block (rows ``u`` of its design) to its output.
 
     ``a`` is a multiple of the group size; every sum over draws is exact
-    (:mod:`enforcecost._sums`), so adding the rows in pieces gives the block's
+    (:mod:`enforcecost.reduce`), so adding the rows in pieces gives the block's
     output bit for bit.
     """
     n = b - a

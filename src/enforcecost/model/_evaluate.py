@@ -63,7 +63,7 @@ def evaluate(scenario: Scenario) -> Result:
     ------
     ScenarioError
         If a ledger amount is not finite or beyond
-        :data:`~enforcecost._sums.VALUE_LIMIT` (see :func:`magnitude_problems`).
+        :data:`~enforcecost.reduce.VALUE_LIMIT` (see :func:`magnitude_problems`).
     """
     problems = magnitude_problems(scenario)
     if problems:

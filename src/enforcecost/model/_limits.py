@@ -13,9 +13,9 @@ from typing import Literal
 
 import numpy as np
 
-from .._sums import GROUP
 from ..backends import BLOCKS_AHEAD, BackendLike
 from ..errors import Problem, ScenarioError
+from ..reduce import GROUP
 from ..sampling import check_seed
 from ..scenario import (
     MAX_DRAWS,

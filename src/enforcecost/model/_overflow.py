@@ -5,7 +5,7 @@ the ends of what a design can draw; during a run, :func:`_scan` checks every
 chunk of draws (:func:`_block_problem`, and for reduction-only runs
 :func:`_totals_problem` on the distances of the totals), naming the file, key,
 line, year and value. Both exist so that sums over draws stay exact (see
-:mod:`enforcecost._sums`).
+:mod:`enforcecost.reduce`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .._sums import EXACT_LIMIT, VALUE_LIMIT
 from ..errors import Problem, ScenarioError
 from ..provisions import BOOKS, Flows, Line, run_pipeline
+from ..reduce import EXACT_LIMIT, VALUE_LIMIT
 from ..registry import Window
 from ..scenario import Scenario, Setting
 from ._ledger import _book
@@ -29,7 +29,7 @@ from ._values import _parameter_arrays, _sides
 #: Largest distance (dollars) of a draw's net total from its central value in
 #: a reduction-only run (``detail='summary'``), whose squares are summed over
 #: draws: ``sqrt(VALUE_LIMIT) = 2**42`` (about 4.4e12), so that every square
-#: stays below :data:`~enforcecost._sums.VALUE_LIMIT` and its group sums exact.
+#: stays below :data:`~enforcecost.reduce.VALUE_LIMIT` and its group sums exact.
 TOTAL_LIMIT = float(np.sqrt(VALUE_LIMIT))
 #: The probability at which the extent of an unbounded distribution (lognormal,
 #: normal not truncated on both sides) is probed: designs draw quantiles that
@@ -278,7 +278,7 @@ def magnitude_problems(scenario: Scenario) -> list[Problem]:
     draw from it (its support, or its quantiles ``2**-53`` and ``1 - 2**-53``
     for unbounded kinds), the others central; and every uncertain input at its
     low, then high end at once. Every ledger amount (real and nominal) and
-    pipeline flow must be finite and below :data:`~enforcecost._sums.VALUE_LIMIT`
+    pipeline flow must be finite and below :data:`~enforcecost.reduce.VALUE_LIMIT`
     (``2**84`` dollars) in magnitude: sums over draws are then exact whatever
     the block size. The probe cannot see every combination of inputs, so a
     Monte Carlo run checks every block as well (:func:`run_block`).

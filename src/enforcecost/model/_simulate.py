@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Literal
 
-from .._sums import GROUP
 from ..backends import BackendLike, using_backend
+from ..reduce import GROUP
 from ..results import Result
 from ..scenario import Sampler, Scenario
 from ._assemble import _Assembly
@@ -42,7 +42,7 @@ def simulate(
         Default to the scenario's ``[run]`` table (``seed=0`` is a seed).
     block_size : int
         Draws per task (block), rounded up to a multiple of
-        :data:`~enforcecost._sums.GROUP` (256; sums over draws run over
+        :data:`~enforcecost.reduce.GROUP` (256; sums over draws run over
         aligned groups of draws). A task draws its rows of the design at once
         (``8 * inputs`` bytes a draw) and runs the model :data:`MODEL_DRAWS`
         draws at a time (about 110 MB for the shipped scenarios), so memory
@@ -96,7 +96,7 @@ def simulate(
         :func:`check_simulation`): more than :data:`~enforcecost.scenario.MAX_DRAWS`
         draws; no more draws than the inputs the rank correlations relate; a
         ledger amount that could be non-finite or reach
-        :data:`~enforcecost._sums.VALUE_LIMIT` (:func:`magnitude_problems`);
+        :data:`~enforcecost.reduce.VALUE_LIMIT` (:func:`magnitude_problems`);
         more memory than available (unless ``force``). During the run, if a
         block meets such an amount after all (the first such draw is named).
 
@@ -104,7 +104,7 @@ def simulate(
     -----
     Results are identical, to the last bit, for any ``block_size``, backend and
     number of workers (see the module notes), because every value summed over
-    draws stays below :data:`~enforcecost._sums.VALUE_LIMIT` (``2**84``
+    draws stays below :data:`~enforcecost.reduce.VALUE_LIMIT` (``2**84``
     dollars), which is enforced. Memory: each task holds one
     block; the client holds the kept detail and, at a time, the outputs of
     a few blocks per worker.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..sensitivity import assumption_share
 from ._cells import fmt_index, fmt_interval, layout, millions, more_rows
 
 if TYPE_CHECKING:
@@ -95,27 +96,6 @@ def render_morris(res: ScenarioMorris, *, top: int = 15) -> str:
         *layout(headers, rows, left=3),
         *more_rows(len(shown), len(frame), "smaller mu*"),
     ])
-
-
-def assumption_share(res: ScenarioSobol) -> str:
-    """A sentence: the share of the variance that inputs resting on assumptions explain.
-
-    The grouped total-order index of the ``assumption`` source kind, with its
-    confidence interval.
-    """
-    if res.by_source is None:
-        return "Source-kind groups were not computed."
-    frame = res.by_source_kind()
-    if "assumption" not in frame.index:
-        return "No uncertain input rests on an assumption: every one has a cited source."
-    st, low, high = frame.loc["assumption", ["ST", "ST_low", "ST_high"]].to_numpy(dtype=float)
-    if not math.isfinite(st):
-        return "The output does not vary with the inputs: its Sobol' indices are undefined."
-    conf = res.by_source.confidence
-    return (
-        f"Inputs resting on assumptions explain {st:.0%} of the variance (total-order, grouped; "
-        f"{conf:.0%} interval {low:.0%} to {high:.0%})."
-    )
 
 
 def _index_rows(frame: pd.DataFrame, lead: Sequence[str]) -> list[list[str]]:

@@ -89,7 +89,7 @@ class Reduced:
         Ledger lines (provision, item, payer, kind) of the means, in cube order.
     mean_real, mean_nominal : ndarray, shape (lines, years)
         Exact means over all draws (fixed-point sums of group sums, see
-        :mod:`enforcecost._sums`), real and then-year dollars.
+        :mod:`enforcecost.reduce`), real and then-year dollars.
     totals : Totals or None
         The distribution of the net totals; None for one side of an impact
         (kept for the impact only).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._sketch import QuantileSketch, width_for
+from ..reduce import QuantileSketch, width_for
 from ..vocab import BASES
 
 __all__ = ["SKETCH_ALPHA", "SKETCH_FLOOR", "SKETCH_MIN", "Channels", "Totals"]
@@ -86,7 +86,7 @@ class Totals:
     channel keeps, over all draws, the exact mean and mean square of the
     draws' distances from the total of the run at central values, and a
     quantile sketch of those distances
-    (:class:`~enforcecost._sketch.QuantileSketch`, relative accuracy
+    (:class:`~enforcecost.reduce.QuantileSketch`, relative accuracy
     :data:`SKETCH_ALPHA`). Its size does not depend on the number of draws,
     and it is the same, bit for bit, whatever the blocks the draws ran in.
 

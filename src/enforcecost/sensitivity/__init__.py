@@ -40,7 +40,15 @@ from ._morris import morris_indices
 from ._results import ConfidenceInterval, MorrisResult, SobolResult
 from ._scenario import Output, as_function
 from ._sobol import sobol_indices
-from ._studies import ScenarioMorris, ScenarioSobol, TornadoResult, morris, sobol, tornado
+from ._studies import (
+    ScenarioMorris,
+    ScenarioSobol,
+    TornadoResult,
+    assumption_share,
+    morris,
+    sobol,
+    tornado,
+)
 
 __all__ = [
     "METHODS",
@@ -53,6 +61,7 @@ __all__ = [
     "SobolResult",
     "TornadoResult",
     "as_function",
+    "assumption_share",
     "morris",
     "morris_indices",
     "sobol",

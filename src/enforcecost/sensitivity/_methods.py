@@ -4,7 +4,9 @@ Each :class:`Method` says once what the CLI (or any front end) used to know
 method by method: its study function, its design options with their defaults
 (read from the study's signature, the single source), the rule each option
 value must follow, how many model runs it will make, the tables it writes, its
-printed table and its chart (both named, loaded on use: no matplotlib here).
+printed table and its chart (by name: the front end finds them in
+:mod:`enforcecost.report` and :mod:`enforcecost.plot`, which sit above this
+package and are not imported here).
 
 How the CLI uses it (``enforcecost sensitivity FILE --method NAME``)::
 
@@ -22,7 +24,7 @@ How the CLI uses it (``enforcecost sensitivity FILE --method NAME``)::
     res = method.run(sc, output, workers=..., scheduler=..., progress=..., **options)
     for stem, frame in method.frames(res).items():
         ...                                        # write DIR/{stem}.csv
-    text = method.render_table(res, top=args.top)  # the printed table
+    text = getattr(report, method.table)(res, top=args.top)  # the printed table
     lines = [*method.details(res), f"model runs: {method.runs(res)}"]
     # and f"seed: {seed}" when "seed" in method.options
 
@@ -33,7 +35,6 @@ directory, the seed default from the scenario file's ``[run]`` table.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,15 @@ from ._common import _check_int, _seed_sequence
 from ._morris import _check_levels
 from ._saltelli import _blocks, _check_design_size, _check_groups
 from ._scenario import Output, _meta
-from ._studies import ScenarioMorris, ScenarioSobol, TornadoResult, morris, sobol, tornado
+from ._studies import (
+    ScenarioMorris,
+    ScenarioSobol,
+    TornadoResult,
+    assumption_share,
+    morris,
+    sobol,
+    tornado,
+)
 
 __all__ = ["METHODS", "Method"]
 
@@ -71,9 +80,9 @@ class Method:
         The study's design options (those that change its result) and their
         defaults, read from the study's signature.
     chart : str
-        Name of the chart in :mod:`enforcecost.plot` (:meth:`render_chart`).
+        Name of the chart in :mod:`enforcecost.plot`.
     table : str
-        Name of the text table in :mod:`enforcecost.tables` (:meth:`render_table`).
+        Name of the text table in :mod:`enforcecost.report`.
     plan, rules, frames_of, runs_of, details_of : callable
         The method's own parts behind :meth:`planned_runs`, :meth:`problems`,
         :meth:`frames`, :meth:`runs` and :meth:`details`.
@@ -149,14 +158,6 @@ class Method:
         """Lines ``'key: value'`` describing the design and the result, for a manifest."""
         return self.details_of(result)
 
-    def render_table(self, result: Any, **kwargs: Any) -> str:
-        """The printed table (``enforcecost.tables.<table>(result, **kwargs)``)."""
-        render = getattr(importlib.import_module("..tables", __package__), self.table)
-        return str(render(result, **kwargs))
-
-    def render_chart(self, result: Any, **kwargs: Any) -> Any:
-        """The chart (``enforcecost.plot.<chart>(result, **kwargs)``; imports matplotlib)."""
-        return getattr(importlib.import_module("..plot", __package__), self.chart)(result, **kwargs)
 
 
 def _defaults(study: Callable[..., Any], names: Sequence[str]) -> Mapping[str, Any]:
@@ -264,8 +265,6 @@ def _sobol_frames(res: ScenarioSobol) -> dict[str, pd.DataFrame]:
 
 
 def _sobol_details(res: ScenarioSobol) -> list[str]:
-    from ..tables import assumption_share  # loaded on use, like the renderers
-
     return [f"n: {res.result.n}, replicates: {res.result.replicates}",
             f"assumptions: {assumption_share(res)}"]
 

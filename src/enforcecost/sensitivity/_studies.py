@@ -6,6 +6,7 @@ quantiles and reports each input with its provision and source kind.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,15 @@ from ._results import MorrisResult, SobolResult
 from ._scenario import Output, _meta, _model, _output
 from ._sobol import sobol_indices
 
-__all__ = ["ScenarioMorris", "ScenarioSobol", "TornadoResult", "morris", "sobol", "tornado"]
+__all__ = [
+    "ScenarioMorris",
+    "ScenarioSobol",
+    "TornadoResult",
+    "assumption_share",
+    "morris",
+    "sobol",
+    "tornado",
+]
 
 
 # -- tornado -------------------------------------------------------------------
@@ -306,3 +315,24 @@ def sobol(
                 groups=list(meta["source_kind"]), names=model.names, batch=batch,
             )
     return ScenarioSobol(res, by_src, out, out.label(scenario), meta, scenario)
+
+
+def assumption_share(res: ScenarioSobol) -> str:
+    """A sentence: the share of the variance that inputs resting on assumptions explain.
+
+    The grouped total-order index of the ``assumption`` source kind, with its
+    confidence interval.
+    """
+    if res.by_source is None:
+        return "Source-kind groups were not computed."
+    frame = res.by_source_kind()
+    if "assumption" not in frame.index:
+        return "No uncertain input rests on an assumption: every one has a cited source."
+    st, low, high = frame.loc["assumption", ["ST", "ST_low", "ST_high"]].to_numpy(dtype=float)
+    if not math.isfinite(st):
+        return "The output does not vary with the inputs: its Sobol' indices are undefined."
+    conf = res.by_source.confidence
+    return (
+        f"Inputs resting on assumptions explain {st:.0%} of the variance (total-order, grouped; "
+        f"{conf:.0%} interval {low:.0%} to {high:.0%})."
+    )

@@ -12,7 +12,7 @@ It also makes the server end with the process that started it (see
 
 from __future__ import annotations
 
-from .backends._lifetime import _serve_forks, warm_caches
+from ._lifetime import _serve_forks, warm_caches
 
 __all__: list[str] = []
 
