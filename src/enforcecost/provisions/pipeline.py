@@ -1,6 +1,6 @@
 """The enforcement pipeline: officers → arrests → detention → courts → removals.
 
-A yearly stock-and-flow over the window, vectorized over draws (DESIGN §2). It is
+A yearly stock-and-flow over the window, vectorized over draws (conventions below). It is
 computed once per run and read by the ``hiring``, ``removals`` and ``tax_base``
 provisions, so each cost is booked once.
 
