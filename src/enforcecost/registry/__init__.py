@@ -46,26 +46,27 @@ from ._distributions import (
 from ._money import PriceIndex, Window, cpi_u, discount_factors
 from ._nonmonetized import nonmonetized
 from ._parameters import Parameter, check_value, load_registry, parameters, registry
-from ._series import SeriesError, load_series, series, series_info
+from ._series import ROLES, SeriesError, load_series, series, series_info
 
 __all__ = [
     "DIST_KINDS",
+    "ROLES",
     "DistProblem",
     "Distribution",
     "Parameter",
     "PriceIndex",
+    "SeriesError",
     "Window",
     "check_distribution",
     "check_value",
     "cpi_u",
     "discount_factors",
     "load_registry",
+    "load_series",
     "nonmonetized",
     "parameters",
     "parse_distribution",
     "registry",
     "series",
     "series_info",
-    "SeriesError",
-    "load_series",
 ]

@@ -357,9 +357,9 @@ def series(role: str | None = None, name: str | None = None) -> pd.DataFrame:
             raise ValueError(
                 f"'name' must be a shipped series: {name!r}{suggest(name, info.index)}"
             )
-        if role is not None and info.loc[name, "role"] != role:
-            raise ValueError(f"'name' {name!r} is an {info.loc[name, 'role']} series, "
-                             f"not {role}")
+        own = str(info.loc[name, "role"])
+        if role is not None and own != role:
+            raise ValueError(f"'name' {name!r} is an {own} series, not {role}")
         frame = frame[frame["series"] == name]
     elif role is not None:
         frame = frame[frame["role"] == role]
