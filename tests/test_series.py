@@ -91,6 +91,32 @@ def test_every_value_occurs_in_its_quote(frame: pd.DataFrame) -> None:
     assert set(odd["scale"]) <= {1.0, 0.01, 1000.0, 1e9}
 
 
+#: Which column of the EOIR table each series is.
+EOIR_COLUMNS = {"eoir_pending_end_fy": 0, "eoir_initial_receipts": 1,
+                "eoir_total_completions": 2}
+
+
+def test_table_excerpts_put_each_value_in_its_year_and_column(frame: pd.DataFrame) -> None:
+    """A quote that is a flattened table row holds the value at the row's position for
+    its fiscal year (Yearbook Table 35) or in its series' column (EOIR's table)."""
+    checked = 0
+    for r in frame.itertuples(index=False):
+        span = re.search(r"\[cols FY(\d{4})\.\.FY(\d{4})\]", r.quote)
+        if span:
+            cells = [c.strip() for c in r.quote[: span.start()].split("|")[1:] if c.strip()]
+            first, last = int(span.group(1)), int(span.group(2))
+            assert len(cells) == last - first + 1, r.series
+            assert cells[r.fiscal_year - first] == f"{int(r.value):,}", (r.series, r.fiscal_year)
+            checked += 1
+        elif r.series in EOIR_COLUMNS:
+            numbers = r.quote.split("[")[0].split()
+            assert numbers[0] == str(r.fiscal_year), (r.series, r.fiscal_year)
+            assert numbers[1 + EOIR_COLUMNS[r.series]] == f"{int(r.value):,}", (
+                r.series, r.fiscal_year)
+            checked += 1
+    assert checked == 40 + 39
+
+
 def test_weak_only_sources_are_left_out_or_flagged(frame: pd.DataFrame) -> None:
     text = " ".join(frame["source"]) + " " + " ".join(frame["url"])
     # Left out: rows whose only source is a partisan outlet or a repost (series.toml says so).
