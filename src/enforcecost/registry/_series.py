@@ -44,10 +44,12 @@ from ..errors import Problem, ProblemsError, suggest
 
 __all__ = [
     "COLUMNS",
+    "FILES",
     "QUALITIES",
     "ROLES",
     "SeriesError",
     "load_series",
+    "occurs_in",
     "series",
     "series_info",
 ]
@@ -105,6 +107,18 @@ def occurs_in(value: float, quote: str) -> bool:
 
     A form must not touch other digits: ``256`` is not in ``2,560``, ``87,201``
     is not in ``1,087,201``.
+
+    Parameters
+    ----------
+    value : float
+        The row's value.
+    quote : str
+        The row's quote.
+
+    Returns
+    -------
+    bool
+        True when ``value`` (``1087201`` or ``1,087,201``; ``0.63``) occurs.
 
     Examples
     --------
