@@ -19,7 +19,7 @@ from ._version import __version__
 from .errors import Problem, ScenarioError
 from .model import evaluate, simulate
 from .provisions import PROVISIONS
-from .registry import Parameter, Window, nonmonetized, parameters, registry
+from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info
 from .results import PERSPECTIVES, Result
 from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
 from .sensitivity import Output, as_function, morris, sobol, tornado
@@ -47,6 +47,8 @@ __all__ = [
     "parameters",
     "registry",
     "sensitivity",
+    "series",
+    "series_info",
     "shipped_scenarios",
     "simulate",
     "sobol",

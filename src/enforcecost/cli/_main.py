@@ -10,7 +10,7 @@ from collections.abc import Callable
 from .._version import __version__
 from ..backends import DaskMissingError, tune_malloc
 from ..errors import ScenarioError
-from . import _params, _run, _sensitivity, _validate
+from . import _params, _run, _sensitivity, _series, _validate
 from ._console import PROG, err
 from ._outdir import Terminated, orderly_exit
 from ._parser import common
@@ -30,6 +30,7 @@ examples:
   enforcecost sensitivity eo13768 --method tornado --out sens/
   enforcecost validate my_scenario.toml          check a file before running it
   enforcecost params --kind assumption           the registry's assumptions
+  enforcecost series --role actual               what ICE and EOIR published
   enforcecost <command> --help                   options and examples of a command
 
 exit codes: 0 ok, 2 invalid input, 1 the run failed (internal error or unwritable output)
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sensitivity.add_parser(sub)
     _validate.add_parser(sub)
     _params.add_parser(sub)
+    _series.add_parser(sub)
     return parser
 
 

@@ -26,6 +26,8 @@ examples:
   enforcecost params --provision removals
   enforcecost params --csv parameters.csv        every column, for a spreadsheet
   enforcecost params --csv - | head              CSV on standard output
+
+see also: enforcecost series (historical inputs and published outcomes by year)
 """
 
 

@@ -12,7 +12,11 @@ Everything the model reads before it computes anything comes from here:
   :func:`discount_factors`: dollar years, the CPI-U price index, the
   fiscal-year window and discounting;
 - :func:`nonmonetized`: the register of effects the model does not put a
-  dollar figure on (``data/nonmonetized.toml``).
+  dollar figure on (``data/nonmonetized.toml``);
+- :func:`series` and :func:`series_info`: historical series shipped as data
+  (``data/series/``): inputs (judges, detention beds, officers, 287(g)
+  agreements, border-origin inflows) and published actuals, which are
+  comparison only and never feed the model.
 
 Layout (private modules behind this facade):
 
@@ -24,7 +28,8 @@ Layout (private modules behind this facade):
 - :mod:`._inverse`: inverse CDFs, with the deterministic set-up budget of the
   numerical inversion;
 - :mod:`._money`: CPI-U, :class:`Window`, price index and discount factors;
-- :mod:`._nonmonetized`: the non-monetized register.
+- :mod:`._nonmonetized`: the non-monetized register;
+- :mod:`._series`: the historical series and their checks.
 
 Note that ``enforcecost.registry`` as an attribute of the top-level package is
 the function :func:`registry`; import from this package with ``from
@@ -41,21 +46,27 @@ from ._distributions import (
 from ._money import PriceIndex, Window, cpi_u, discount_factors
 from ._nonmonetized import nonmonetized
 from ._parameters import Parameter, check_value, load_registry, parameters, registry
+from ._series import ROLES, SeriesError, load_series, series, series_info
 
 __all__ = [
     "DIST_KINDS",
+    "ROLES",
     "DistProblem",
     "Distribution",
     "Parameter",
     "PriceIndex",
+    "SeriesError",
     "Window",
     "check_distribution",
     "check_value",
     "cpi_u",
     "discount_factors",
     "load_registry",
+    "load_series",
     "nonmonetized",
     "parameters",
     "parse_distribution",
     "registry",
+    "series",
+    "series_info",
 ]

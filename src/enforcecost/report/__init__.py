@@ -15,6 +15,7 @@ Text, as the command line prints it:
 - :func:`render_result`: CBO-style text tables of a result (and, for a Monte
   Carlo result, its percentile tables: :func:`render_percentiles`);
 - :func:`render_registry`: the parameter registry as a text table of a given width;
+- :func:`render_series`: historical series as a series × fiscal-year table;
 - :func:`render_tornado`, :func:`render_morris`, :func:`render_sobol`: the top
   drivers of a sensitivity study.
 
@@ -51,6 +52,7 @@ from ._manifest import RunManifest, ScenarioRecord, manifest, run_manifest, scen
 from ._registry_view import render_registry, short_citation
 from ._render import render_percentiles, render_result, render_table
 from ._sensitivity_view import assumption_share, render_morris, render_sobol, render_tornado
+from ._series_view import render_series
 
 if TYPE_CHECKING:
     from ._write import write_comparison, write_report
@@ -71,6 +73,7 @@ __all__ = [
     "render_percentiles",
     "render_registry",
     "render_result",
+    "render_series",
     "render_sobol",
     "render_table",
     "render_tornado",
