@@ -46,6 +46,7 @@ from ._rules import (
     correlation_draws_needed,
     correlation_draws_problems,
 )
+from ._schedules import Schedule, schedule_values
 from ._settings import DollarYear, Setting
 from ._types import RunConfig, Scenario
 
@@ -57,9 +58,11 @@ __all__ = [
     "RunConfig",
     "Sampler",
     "Scenario",
+    "Schedule",
     "Setting",
     "correlation_draws_needed",
     "correlation_draws_problems",
     "load_scenario",
+    "schedule_values",
     "shipped_scenarios",
 ]
