@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 import enforcecost as ec
 from enforcecost import Scenario, ScenarioError, Setting, load_scenario
+from enforcecost.errors import RegistryError
 from enforcecost.model._values import parameter_arrays
-from enforcecost.registry import Window
+from enforcecost.registry import Window, load_registry, registry
 from enforcecost.scenario import schedule_values
 
 WriteToml = Callable[..., Path]
@@ -242,3 +244,46 @@ def test_a_constant_schedule_is_the_scalar(judges: float, cost: float, start: in
     assert a.summary().equals(b.summary())
     assert a.pipeline().equals(b.pipeline())
     assert a.lines.equals(b.lines)
+
+
+# -- the registry --------------------------------------------------------------------------------
+ENTRY = """[x]
+provision = "removals"
+description = "d"
+unit = "judges"
+value = 1
+bounds = [0, 500]
+source_kind = "assumption"
+citation = "none found: a test"
+by_year = { 2016 = 289, 2018 = 338 }
+uncertainty = { dist = "uniform", low = 0.9, high = 1.1 }
+"""
+
+
+def test_a_registry_entry_takes_a_schedule() -> None:
+    param = load_registry(ENTRY)["x"]
+    assert param.by_year == ((2016, 289.0), (2018, 338.0))
+    assert Setting.from_registry(param).schedule == param.by_year
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("high = 1.1", "high = 1.6", "x: uncertainty reaches 1.6 x FY2018 338, outside the bounds"),
+    ("value = 1", "value = 2", "x: value 2 x FY2016 289 must be within [0, 500]"),
+    ("2018 = 338", 'y = "a"', "x: by_year lists 'y', not a whole year"),
+    ("2018 = 338", '2018 = "a"', "x: by_year.2018 must be a number"),
+    ("{ 2016 = 289, 2018 = 338 }", "{}", "x: by_year must be a non-empty table"),
+])
+def test_registry_schedule_rules(old: str, new: str, rule: str) -> None:
+    with pytest.raises(RegistryError, match=re.escape(rule)):
+        load_registry(ENTRY.replace(old, new))
+
+
+def test_a_registry_schedule_reaches_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = registry()
+    judges = ((2017, 300.0), (2019, 450.0), (2022, 200.0))
+    monkeypatch.setitem(reg, "immigration_judges", dataclasses.replace(  # type: ignore[arg-type]
+        reg["immigration_judges"], value=1.0, uncertainty=None, by_year=judges))
+    from_registry = ec.evaluate(Scenario(name="t")).pipeline()
+    from_file = ec.evaluate(Scenario(name="t", parameters={
+        "immigration_judges": {"by_year": dict(judges)}})).pipeline()
+    assert from_registry.equals(from_file)

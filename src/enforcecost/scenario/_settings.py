@@ -57,7 +57,7 @@ class Setting:
     @classmethod
     def from_registry(cls, param: Parameter) -> Setting:
         """The registry default for ``param``."""
-        return cls(param.value, param.uncertainty, param.dollar_year, "registry")
+        return cls(param.value, param.uncertainty, param.dollar_year, "registry", param.by_year)
 
 
 def _value(param: Parameter) -> Key:
