@@ -227,8 +227,20 @@ def test_a_schedules_multiplier_is_one_input_of_a_study(uncertain: Scenario) -> 
 def test_magnitude_checks_see_every_year(write_toml: WriteToml) -> None:
     path = write_toml(HEAD + "[parameters]\nbed_day_cost = { by_year = { 2017 = 133, "
                       "2020 = 1.0e30 } }\n")
-    with pytest.raises(ScenarioError, match=r"bed_day_cost.*FY2020"):
+    with pytest.raises(ScenarioError, match=r"bed_day_cost.*FY2020") as info:
         load_scenario(path)
+    assert "'by_year': {'2017': 133.0, '2020': 1e+30}" in str(info.value)
+
+
+def test_reports_show_the_schedule() -> None:
+    from enforcecost.report._frames import describe_distribution
+
+    mult = {"dist": "uniform", "low": 0.9, "high": 1.1}
+    sc = Scenario(name="t", parameters={"immigration_judges": {**JUDGES, "multiplier": mult},
+                                        "detention_beds": {"by_year": {2017: 3e4}}})
+    assert describe_distribution(sc.parameters["immigration_judges"]) == (
+        "by_year(2017=300, 2019=450, 2022=200) x uniform(low=0.9, high=1.1)")
+    assert describe_distribution(sc.parameters["detention_beds"]) == "by_year(2017=30000)"
 
 
 # -- a constant schedule is the scalar, bit for bit ------------------------------------------------
