@@ -222,6 +222,15 @@ def test_a_schedules_multiplier_is_one_input_of_a_study(uncertain: Scenario) -> 
     frame = t.to_frame()
     assert "immigration_judges" in frame.index
     assert "bed_day_cost" in frame.index
+    sobol = ec.sobol(uncertain, n=64, replicates=16).to_frame()
+    assert sobol.index.tolist().count("immigration_judges") == 1
+
+
+def test_a_schedules_multiplier_can_be_correlated(uncertain: Scenario) -> None:
+    sc = uncertain.replace(correlations=[("immigration_judges", "cases_per_judge_year", 0.5)])
+    a = ec.simulate(sc, draws=256, seed=2, block_size=256)
+    b = ec.simulate(sc, draws=256, seed=2, block_size=100)
+    np.testing.assert_array_equal(a.total("government"), b.total("government"))
 
 
 def test_magnitude_checks_see_every_year(write_toml: WriteToml) -> None:
