@@ -107,6 +107,15 @@ def test_window_rules(listed: dict[int, int], rule: str) -> None:
         Scenario(name="t", parameters={"immigration_judges": {"by_year": listed}})
 
 
+def test_window_problems_come_with_the_others() -> None:
+    with pytest.raises(ScenarioError) as info:
+        Scenario(name="t", years=3, parameters={"immigration_judges": {"by_year": {2025: 1}},
+                                                "ero_officers_added": -5})
+    keys = [p.key for p in info.value.problems]
+    assert keys == ["[parameters] ero_officers_added", "[parameters] immigration_judges.by_year",
+                    "[parameters] immigration_judges.by_year"]
+
+
 def test_a_year_before_the_start_sets_the_value_in_force() -> None:
     sc = Scenario(name="t", parameters={"immigration_judges": {"by_year": {2015: 1, 2019: 2}}})
     assert sc.parameters["immigration_judges"].schedule == ((2015, 1.0), (2019, 2.0))

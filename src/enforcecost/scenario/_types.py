@@ -126,8 +126,9 @@ class Scenario:
         where = str(self.path) if self.path else CODE
         given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         settings, correlations, problems = _check(given, where, {})
-        if not problems:
-            problems = [
+        if not any(p.key in ("[scenario] start_year", "[scenario] years") for p in problems):
+            # the window is valid: check the valid schedules against it (all problems at once)
+            problems += [
                 found for n, s in settings.items() if s.schedule is not None
                 for found in window_problems(n, s.schedule, s.source, self.start_year,
                                              self.years)
