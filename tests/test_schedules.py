@@ -317,3 +317,19 @@ def test_a_registry_schedule_reaches_the_model(monkeypatch: pytest.MonkeyPatch) 
     from_file = ec.evaluate(Scenario(name="t", parameters={
         "immigration_judges": {"by_year": dict(judges)}})).pipeline()
     assert from_registry.equals(from_file)
+
+
+def test_the_pipeline_chart_draws_a_scheduled_capacity_by_year() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from enforcecost import plot
+
+    sc = Scenario(name="t", parameters={"immigration_judges": {"by_year": JUDGES["by_year"]}})
+    ax = plot.pipeline(ec.evaluate(sc))
+    texts = [t.get_text() for a in ax.figure.axes for t in a.texts]
+    assert any(t == "court capacity 140K\u2013315K" for t in texts), texts
+    steps = [line for a in ax.figure.axes for line in a.lines
+             if line.get_drawstyle() == "steps-mid"]
+    [step] = steps
+    assert step.get_ydata().tolist() == [210000.0] * 2 + [315000.0] * 3 + [140000.0] * 5

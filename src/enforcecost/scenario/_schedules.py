@@ -34,9 +34,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ..errors import Problem, as_float, is_number
+from ..provisions import schedule_values
 from ..registry import Distribution, Parameter, check_distribution, check_value
 from ._rules import YEAR_MAX, Key, Table, is_int
 
@@ -166,21 +166,3 @@ def window_problems(
                            "latest, which sets the value in force at the start (the others "
                            "would never apply)", before))
     return out
-
-
-def schedule_values(schedule: Schedule, fiscal_years: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """A schedule's value in each fiscal year: the step rule.
-
-    The value of the latest listed year at or before each year; before the
-    first listed year, the first value.
-
-    Examples
-    --------
-    >>> schedule_values(((2016, 289.0), (2017, 338.0), (2019, 442.0)),
-    ...                 [2017, 2018, 2019, 2020]).tolist()
-    [338.0, 338.0, 442.0, 442.0]
-    """
-    years = np.array([y for y, _ in schedule])
-    values = np.array([v for _, v in schedule], dtype=np.float64)
-    i = np.searchsorted(years, np.asarray(fiscal_years), side="right") - 1
-    return np.asarray(values[np.maximum(i, 0)], dtype=np.float64)
