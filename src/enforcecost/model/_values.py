@@ -4,8 +4,9 @@ A design gives each uncertain input a quantile per draw; :func:`_values` turns
 the quantiles into values in each setting's unit and dollar year, and
 :func:`_side_values` does so for the policy and its baseline on the same rows
 (common random numbers: the baseline reuses the policy's values of every input
-it sets alike). :func:`parameter_arrays` then converts money to real dollars of
-the run's dollar year (:mod:`._prices`).
+it sets alike). :func:`parameter_arrays` then expands an input scheduled by fiscal year
+(its value per draw is the schedule's multiplier) to each year's value, and
+converts money to real dollars of the run's dollar year (:mod:`._prices`).
 """
 
 from __future__ import annotations
