@@ -72,6 +72,13 @@ def test_every_problem_at_once(write_toml: WriteToml) -> None:
     assert str(path) in str(info.value)
 
 
+@pytest.mark.parametrize("name", ["inflation_projection", "discount_rate"])
+def test_inputs_read_once_per_draw_refuse_a_schedule(name: str) -> None:
+    with pytest.raises(ScenarioError, match=re.escape(
+            f"[parameters] {name}.by_year: cannot be scheduled by year")):
+        Scenario(name="t", parameters={name: {"by_year": {2017: 0.02}}})
+
+
 def test_inf_only_where_allowed() -> None:
     Scenario(name="t", parameters={"immigration_judges": {"by_year": {2017: float("inf")}}})
     with pytest.raises(ScenarioError, match=re.escape(
@@ -306,6 +313,13 @@ def test_a_registry_entry_takes_a_schedule() -> None:
 def test_registry_schedule_rules(old: str, new: str, rule: str) -> None:
     with pytest.raises(RegistryError, match=re.escape(rule)):
         load_registry(ENTRY.replace(old, new))
+
+
+def test_a_registry_rate_read_once_per_draw_refuses_a_schedule() -> None:
+    text = ENTRY.replace("[x]", "[inflation_projection]").replace('"removals"', '"money"')
+    with pytest.raises(RegistryError, match=re.escape(
+            "inflation_projection: by_year: cannot be scheduled by year")):
+        load_registry(text)
 
 
 def test_a_registry_schedule_reaches_the_model(monkeypatch: pytest.MonkeyPatch) -> None:

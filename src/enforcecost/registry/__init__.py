@@ -40,10 +40,11 @@ from ._distributions import (
 )
 from ._money import PriceIndex, Window, cpi_u, discount_factors
 from ._nonmonetized import nonmonetized
-from ._parameters import Parameter, check_value, load_registry, parameters, registry
+from ._parameters import NOT_BY_YEAR, Parameter, check_value, load_registry, parameters, registry
 
 __all__ = [
     "DIST_KINDS",
+    "NOT_BY_YEAR",
     "DistProblem",
     "Distribution",
     "Parameter",

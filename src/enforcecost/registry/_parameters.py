@@ -27,6 +27,7 @@ from ._money import cpi_u
 from ._schema import Schema, check_keys, schema
 
 __all__ = [
+    "NOT_BY_YEAR",
     "Parameter",
     "check_value",
     "load_registry",
@@ -126,6 +127,13 @@ def _fmt(x: float) -> str:
 # -- the rules that read several keys (named, with their text, in the schema) ----------------
 _Values = Mapping[str, Any]
 
+#: Inputs the model reads as one value per draw, which a schedule (``by_year``)
+#: cannot set, and why.
+NOT_BY_YEAR: Mapping[str, str] = {
+    "inflation_projection": "the CPI-U projection compounds one rate per draw",
+    "discount_rate": "the window is discounted at one rate ([scenario] discount_rate)",
+}
+
 
 def _money_dollar_year(v: _Values) -> list[str]:
     money = v["unit"].startswith("USD")
@@ -201,6 +209,8 @@ def _build(
         if not failed & set(reads):
             for broken in check(values):
                 bad(broken)
+    if values.get("by_year") is not None and name in NOT_BY_YEAR:
+        bad(f"by_year: cannot be scheduled by year: {NOT_BY_YEAR[name]}")
     if problems:
         return None, problems
     return Parameter(name=name, **values), []

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import Problem, as_float, is_number
 from ..provisions import schedule_values
-from ..registry import Distribution, Parameter, check_distribution, check_value
+from ..registry import NOT_BY_YEAR, Distribution, Parameter, check_distribution, check_value
 from ._rules import YEAR_MAX, Key, Table, is_int
 
 __all__ = ["Schedule", "parse_schedule", "schedule_values", "window_problems"]
@@ -111,6 +111,9 @@ def parse_schedule(
         unknown="unknown key (a schedule takes by_year, multiplier and dollar_year)",
     )
     problems = table.check(spec, where, f"{key}.")
+    if param.name in NOT_BY_YEAR:
+        problems.insert(0, Problem(where, f"{key}.by_year", "cannot be scheduled by year: "
+                                   f"{NOT_BY_YEAR[param.name]}", spec["by_year"]))
     if problems:
         return None, problems
     schedule = tuple(sorted((int(_year(k) or 0), as_float(v)) for k, v in spec["by_year"].items()))
