@@ -347,3 +347,23 @@ def test_the_pipeline_chart_draws_a_scheduled_capacity_by_year() -> None:
              if line.get_drawstyle() == "steps-mid"]
     [step] = steps
     assert step.get_ydata().tolist() == [210000.0] * 2 + [315000.0] * 3 + [140000.0] * 5
+
+
+def test_every_input_scheduled_at_once() -> None:
+    """Every input a schedule: constant ones give the scalar's bits; changing ones run."""
+    eo = load_scenario("eo13768").fixed()
+    scheduled = [n for n in eo.settings() if n not in ("inflation_projection", "discount_rate")]
+    flat = {n: {"by_year": {2017: eo.settings()[n].value}} for n in scheduled}
+    a, b = ec.evaluate(eo), ec.evaluate(eo.replace(parameters=flat))
+    assert a.summary().equals(b.summary())
+    assert a.lines.equals(b.lines)
+    assert a.pipeline().equals(b.pipeline())
+    reg = registry()
+    moving = {}
+    for n in scheduled:
+        v = eo.settings()[n].value
+        later = min(v * 1.25, reg[n].bounds[1]) if np.isfinite(v) else v
+        moving[n] = {"by_year": {2017: v, 2021: later}}
+    c = ec.evaluate(eo.replace(parameters=moving))
+    assert np.isfinite(c.lines.select_dtypes("number").to_numpy()).all()
+    assert not c.summary().equals(a.summary())
