@@ -2,7 +2,7 @@
 
 A ``[parameters]`` entry may give a schedule instead of one value::
 
-    immigration_judges = { by_year = { 2016 = 289, 2017 = 338, 2019 = 442 } }
+    immigration_judges = { by_year = { 2016 = 289, 2018 = 338, 2019 = 442 } }
     report_cost = { by_year = { 2017 = 1.0e5, 2020 = 2.0e5 }, dollar_year = 2016 }
     bed_day_cost = { by_year = { 2017 = 133, 2020 = 150 },
                      multiplier = { dist = "pert", low = 0.9, mode = 1, high = 1.1 } }
@@ -10,14 +10,17 @@ A ``[parameters]`` entry may give a schedule instead of one value::
 **The rule between and after listed years is a step**: the value of a fiscal
 year is that of the latest listed year at or before it (carried forward to the
 end of the window). Budgets, headcounts and rates change at fiscal-year
-boundaries, so "338 judges as of FY2017" holds until the next listed year;
+boundaries, so "338 judges as of FY2018" holds until the next listed year;
 linear interpolation would invent values between two appropriations. A
 schedule must say what holds at the start of the window: its first listed year
 is at or before the window's first year. A listed year before the window's
 start is allowed only as the value in force at the start (the latest such
 year); an earlier one would never apply, and a listed year after the window's
 end neither: both are errors. (A baseline evaluated over a policy's window
-that starts earlier than its schedule takes the first listed value there.)
+that starts earlier than its schedule takes the first listed value there, as
+does a registry schedule, which is checked against its bounds but not against
+any window.) ``inflation_projection`` and ``discount_rate``, read as one rate
+per draw, take no schedule (:data:`~enforcecost.registry.NOT_BY_YEAR`).
 
 **Uncertainty** is a ``multiplier``: one distribution whose draw multiplies
 every year's value. It is one input of the design (one column, named after
@@ -44,6 +47,8 @@ __all__ = ["Schedule", "parse_schedule", "schedule_values", "window_problems"]
 
 #: A schedule: ``(fiscal year, value)`` pairs, years ascending and distinct.
 Schedule = tuple[tuple[int, float], ...]
+#: Earliest year a schedule may list (a sanity bound: the CPI-U series starts later).
+_YEAR_MIN = 1900
 
 
 def _year(key: Any) -> int | None:
@@ -62,8 +67,9 @@ def _by_year(param: Parameter) -> Key:
             return
         for k, v in value.items():
             year = _year(k)
-            if year is None or not 1900 <= year <= YEAR_MAX:
-                yield f"a listed year must be a whole fiscal year from 1900 to {YEAR_MAX}", k
+            if year is None or not _YEAR_MIN <= year <= YEAR_MAX:
+                yield (f"a listed year must be a whole fiscal year from {_YEAR_MIN} to "
+                       f"{YEAR_MAX}"), k
             if not is_number(v):
                 yield f"FY{k}: must be a number ({param.unit})", v
             elif rule := check_value(param, as_float(v)):
