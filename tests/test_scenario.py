@@ -443,19 +443,19 @@ CASES: list[tuple[str, str, str, Any]] = [
     (
         "[parameters]\nvoice_staff = true",
         "[parameters] voice_staff",
-        "must be a number or a table {value=...} or {dist=...}",
+        "must be a number or a table {value=...}, {dist=...} or {by_year=...}",
         True,
     ),
     (
         '[parameters]\nvoice_staff = "many"',
         "[parameters] voice_staff",
-        "must be a number or a table {value=...} or {dist=...}",
+        "must be a number or a table {value=...}, {dist=...} or {by_year=...}",
         "many",
     ),
     (
         "[parameters]\nvoice_staff = [1, 2]",
         "[parameters] voice_staff",
-        "must be a number or a table {value=...} or {dist=...}",
+        "must be a number or a table {value=...}, {dist=...} or {by_year=...}",
         [1, 2],
     ),
     (
@@ -674,7 +674,8 @@ def test_a_file_with_many_mistakes_reports_all_of_them(write_toml: WriteToml) ->
             ),
             ("[parameters] attrition_rate", "must be within [0, 1]"),
             ("[parameters] bed_day_cost", "must be finite (only capacities accept inf)"),
-            ("[parameters] voice_staff", "must be a number or a table {value=...} or {dist=...}"),
+            ("[parameters] voice_staff",
+             "must be a number or a table {value=...}, {dist=...} or {by_year=...}"),
             ("[parameters] atd_days.high", "required for a uniform distribution"),
             (
                 "[parameters] report_cost.dollar_year",

@@ -189,7 +189,13 @@ def _named(
 
 
 def _spec(setting: Setting) -> Any:
-    """A setting as a scenario file writes it: its distribution, else its value."""
+    """A setting as a scenario file writes it: its distribution, else its value (a
+    schedule: its years, and its multiplier's distribution)."""
+    if setting.schedule is not None:
+        spec: dict[str, Any] = {"by_year": {str(y): v for y, v in setting.schedule}}
+        if setting.dist is not None:
+            spec["multiplier"] = setting.dist.to_spec()
+        return spec
     return setting.value if setting.dist is None else setting.dist.to_spec()
 
 

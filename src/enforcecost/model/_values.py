@@ -4,8 +4,9 @@ A design gives each uncertain input a quantile per draw; :func:`_values` turns
 the quantiles into values in each setting's unit and dollar year, and
 :func:`_side_values` does so for the policy and its baseline on the same rows
 (common random numbers: the baseline reuses the policy's values of every input
-it sets alike). :func:`parameter_arrays` then converts money to real dollars of
-the run's dollar year (:mod:`._prices`).
+it sets alike). :func:`parameter_arrays` then expands an input scheduled by fiscal year
+(its value per draw is the schedule's multiplier) to each year's value, and
+converts money to real dollars of the run's dollar year (:mod:`._prices`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..registry import Window, registry
-from ..scenario import Scenario, Setting
+from ..scenario import Scenario, Setting, schedule_values
 from ._prices import FloatArray, _level
 
 
@@ -117,8 +118,9 @@ def parameter_arrays(
     -------
     dict of name -> ndarray
         Shape ``(draws, 1)``; money in real ``dollar_year`` dollars, except
-        nominal (statutory) amounts, which are ``(draws, years)``: their real
-        value in each fiscal year.
+        nominal (statutory) amounts and scheduled inputs (a setting with a
+        ``schedule``: each draw's multiplier times each year's value), which
+        are ``(draws, years)``, year-major: their value in each fiscal year.
     """
     return _parameter_arrays(scenario, values, window, dollar_year, {})
 
@@ -136,6 +138,10 @@ def _parameter_arrays(
     to_real: dict[int | str, FloatArray] = {}  # dollar year -> conversion factor
     for name, setting in (scenario.settings() if settings is None else settings).items():
         v = np.asarray(values[name], dtype=np.float64)[:, None]
+        if setting.schedule is not None:  # the multiplier times each year's value
+            # (draws, years) laid out year-major, as provisions.by_year lays it out
+            v = np.multiply(schedule_values(setting.schedule, window.fiscal_years)[:, None],
+                            v.T).T
         if reg[name].is_money:
             dy = setting.dollar_year
             if dy is None:  # a Setting built without one: the registry's

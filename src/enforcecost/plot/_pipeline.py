@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from ..provisions import capacity, schedule_values
 from . import _format as fmt
 from . import _style as st
 from ._common import FloatArray, check_choice, finish
@@ -34,11 +35,18 @@ _PANELS = (
 _PANEL_CAP = {"officers": "target", "detention_adp": "beds", "cases_completed": "courts"}
 
 
-def _setting_mean(scenario: Any, name: str, deterministic: bool) -> float:
+def _setting_mean(scenario: Any, name: str, deterministic: bool,
+                  years: FloatArray) -> FloatArray:
+    """A setting's central (deterministic) or mean value in each fiscal year."""
     setting = scenario.settings()[name]
     if deterministic or setting.dist is None:
-        return float(setting.value)
-    return float(setting.dist.mean())
+        level = float(setting.value)
+    else:
+        level = float(setting.dist.mean())
+    if setting.schedule is None:
+        return np.full(len(years), level)
+    # a schedule: its multiplier (central or mean) times each year's value
+    return np.asarray(schedule_values(setting.schedule, years) * level, dtype=np.float64)
 
 
 def pipeline(
@@ -99,14 +107,17 @@ def pipeline(
         subs = [ax.inset_axes(b) for b in boxes]
         panels, holder = subs[:5], subs[5]
     deterministic = result.deterministic
-    cap = {
-        "target": _setting_mean(scenario, "ero_officers_baseline", deterministic)
-        + _setting_mean(scenario, "ero_officers_added", deterministic),
-        "beds": _setting_mean(scenario, "detention_beds", deterministic),
-        "courts": _setting_mean(scenario, "immigration_judges", deterministic)
-        * _setting_mean(scenario, "cases_per_judge_year", deterministic),
-    }
     years = result.fiscal_years
+
+    def mean(name: str) -> FloatArray:
+        return _setting_mean(scenario, name, deterministic, years)
+
+    with np.errstate(invalid="ignore"):
+        cap = {
+            "target": mean("ero_officers_baseline") + mean("ero_officers_added"),
+            "beds": mean("detention_beds"),
+            "courts": capacity(mean("immigration_judges"), mean("cases_per_judge_year")),
+        }
     main_color = st.COLORS["blue"]
     side_name = side.capitalize()
     other_name = other_side.capitalize()
@@ -121,8 +132,8 @@ def pipeline(
         _capacity_lines(panel, key, flows, cap, years)
         panel.set_title(panel_title, loc="left", fontsize=st.FONT["label"] + 0.5)
         top = max(float(np.nanmax(flows[key])), float(np.nanmax(other[key])) if other is not None
-                  else 0.0, *(v for k, v in cap.items() if _PANEL_CAP.get(key) == k
-                             and np.isfinite(v)))
+                  else 0.0, *(float(v[np.isfinite(v)].max()) for k, v in cap.items()
+                             if _PANEL_CAP.get(key) == k and np.isfinite(v).any()))
         if key == "cases_completed":
             top = max(top, float(flows["court_backlog"].max()))
         panel.set_ylim(0.0, max(top, 1.0) * 1.12)
@@ -167,23 +178,34 @@ _LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "
 
 
 def _capacity_lines(
-    panel: Axes, key: str, flows: pd.DataFrame, cap: dict[str, float], years: FloatArray
+    panel: Axes, key: str, flows: pd.DataFrame, cap: dict[str, FloatArray], years: FloatArray
 ) -> None:
     red, green = st.COLORS["vermillion"], st.COLORS["green"]
     small = st.FONT["annotation"]
 
-    def level(value: float, text: str) -> None:
-        panel.axhline(value, color=red, linestyle="--", linewidth=1.4)
+    def level(values: FloatArray, text: str) -> None:
+        value = float(values[0])
+        if (values == value).all():  # the same every year: one level
+            panel.axhline(value, color=red, linestyle="--", linewidth=1.4)
+        else:  # scheduled by year: a step at each fiscal year (unlimited years left out)
+            panel.plot(years, np.where(np.isfinite(values), values, np.nan), color=red,
+                       linestyle="--", linewidth=1.4, drawstyle="steps-mid")
+            value = float(values[np.isfinite(values)][0])
         panel.annotate(text, (0.02, value), xycoords=("axes fraction", "data"),
                        xytext=(0, 3), textcoords="offset points", fontsize=small, color=red,
                        va="bottom", bbox=_LABEL_BOX)
+
+    def count(values: FloatArray) -> str:
+        finite = values[np.isfinite(values)]
+        lo, hi = float(finite.min()), float(finite.max())
+        return fmt.fmt_count(lo) if lo == hi else f"{fmt.fmt_count(lo)}\u2013{fmt.fmt_count(hi)}"
 
     def corner(text: str, color: str) -> None:
         panel.text(0.02, 0.04, text, transform=panel.transAxes, fontsize=small, color=color,
                    va="bottom", bbox=_LABEL_BOX)
 
-    if key == "officers" and np.isfinite(cap["target"]):
-        level(cap["target"], f"hiring target {fmt.fmt_count(cap['target'])}")
+    if key == "officers" and np.isfinite(cap["target"]).any():
+        level(cap["target"], f"hiring target {count(cap['target'])}")
     elif key == "arrests":
         demand = flows["demand"].to_numpy()
         if demand.max() <= 4 * max(float(flows["arrests"].max()), 1.0):
@@ -192,8 +214,8 @@ def _capacity_lines(
             corner(f"demand {fmt.fmt_count(demand.min())}\u2013{fmt.fmt_count(demand.max())}\n"
                    "(off scale)", green)
     elif key == "detention_adp":
-        if np.isfinite(cap["beds"]):
-            level(cap["beds"], f"bed capacity {fmt.fmt_count(cap['beds'])}")
+        if np.isfinite(cap["beds"]).any():
+            level(cap["beds"], f"bed capacity {count(cap['beds'])}")
         else:
             corner("bed capacity: unlimited", red)
     elif key == "cases_completed":
@@ -202,25 +224,27 @@ def _capacity_lines(
         panel.annotate("backlog", (years[-1], float(backlog[-1])), xytext=(0, 4),
                        textcoords="offset points", ha="right", va="bottom", fontsize=small,
                        color=green, bbox=_LABEL_BOX)
-        if np.isfinite(cap["courts"]):
-            level(cap["courts"], f"court capacity {fmt.fmt_count(cap['courts'])}")
+        if np.isfinite(cap["courts"]).any():
+            level(cap["courts"], f"court capacity {count(cap['courts'])}")
         else:
             corner("court capacity: unlimited", red)
 
 
-def _binding_text(flows: pd.DataFrame, cap: dict[str, float]) -> str:
+def _binding_text(flows: pd.DataFrame, cap: dict[str, FloatArray]) -> str:
     """Plain words on which capacity binds: shares of capacity used, years bound."""
     years = len(flows)
     bound = int((flows["arrests"] < 0.98 * flows["demand"]).sum())
     lines = ["What binds:", f"\u2022 Officers limit arrests\n   in {bound} of {years} years"]
-    if np.isfinite(cap["beds"]) and cap["beds"] > 0:
-        peak = float(flows["detention_adp"].max())
-        lines.append(f"\u2022 Beds: peak {fmt.fmt_count(peak)} of "
-                     f"{fmt.fmt_count(cap['beds'])} ({peak / cap['beds']:.0%})")
+    beds, courts = cap["beds"], cap["courts"]
+    if np.isfinite(beds).all() and (beds > 0).all():
+        adp = flows["detention_adp"].to_numpy()
+        at = int(np.argmax(adp / beds))  # the year closest to its capacity
+        lines.append(f"\u2022 Beds: peak {fmt.fmt_count(float(adp[at]))} of "
+                     f"{fmt.fmt_count(float(beds[at]))} ({adp[at] / beds[at]:.0%})")
     else:
         lines.append("\u2022 Beds: unlimited")
-    if np.isfinite(cap["courts"]) and cap["courts"] > 0:
-        used = flows["cases_completed"].to_numpy() / cap["courts"]
+    if np.isfinite(courts).all() and (courts > 0).all():
+        used = flows["cases_completed"].to_numpy() / courts
         end = float(flows["court_backlog"].iloc[-1])
         span = (f"{used.min():.0%}" if round(used.min(), 2) == round(used.max(), 2)
                 else f"{used.min():.0%}\u2013{used.max():.0%}")

@@ -24,7 +24,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType, ModuleType
 
-from ._core import KINDS, PAYERS, Line, Params
+from ._core import KINDS, PAYERS, Line, Params, capacity, schedule_values
 from .pipeline import Flows, run_pipeline
 
 __all__ = [
@@ -37,8 +37,10 @@ __all__ = [
     "Flows",
     "Line",
     "Params",
+    "capacity",
     "discover",
     "run_pipeline",
+    "schedule_values",
 ]
 
 Book = Callable[[Params, Flows], list[Line]]

@@ -6,7 +6,7 @@ figures about the world; every figure about the world is a parameter in the regi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "Payer",
     "by_year",
     "capacity",
+    "schedule_values",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -107,3 +108,31 @@ def by_year(per_draw: npt.ArrayLike, per_year: npt.ArrayLike) -> FloatArray:
     d = np.asarray(per_draw, dtype=np.float64)
     y = np.asarray(per_year, dtype=np.float64)
     return np.asarray(np.multiply(y[:, None], d.T).T, dtype=np.float64)
+
+
+def schedule_values(
+    schedule: Sequence[tuple[int, float]], fiscal_years: npt.ArrayLike,
+) -> FloatArray:
+    """A schedule's value in each fiscal year, by the step rule.
+
+    A year takes the value of the latest listed year at or before it (budgets
+    and headcounts change at fiscal-year boundaries); a year before the first
+    listed takes the first value. Scenario and registry schedules
+    (:mod:`enforcecost.scenario`) are read by this one rule.
+
+    Parameters
+    ----------
+    schedule : sequence of (int, float)
+        ``(fiscal year, value)`` pairs, years ascending.
+    fiscal_years : array_like of int
+
+    Examples
+    --------
+    >>> schedule_values(((2016, 289.0), (2017, 338.0), (2019, 442.0)),
+    ...                 [2015, 2017, 2018, 2019, 2020]).tolist()
+    [289.0, 338.0, 338.0, 442.0, 442.0]
+    """
+    years = np.array([y for y, _ in schedule])
+    values = np.array([v for _, v in schedule], dtype=np.float64)
+    i = np.searchsorted(years, np.asarray(fiscal_years), side="right") - 1
+    return np.asarray(values[np.maximum(i, 0)], dtype=np.float64)

@@ -45,11 +45,12 @@ from ._distributions import (
 )
 from ._money import PriceIndex, Window, cpi_u, discount_factors
 from ._nonmonetized import nonmonetized
-from ._parameters import Parameter, check_value, load_registry, parameters, registry
+from ._parameters import NOT_BY_YEAR, Parameter, check_value, load_registry, parameters, registry
 from ._series import ROLES, SeriesError, load_series, series, series_info
 
 __all__ = [
     "DIST_KINDS",
+    "NOT_BY_YEAR",
     "ROLES",
     "DistProblem",
     "Distribution",

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem, RegistryError
@@ -26,6 +27,7 @@ from ._money import cpi_u
 from ._schema import Schema, check_keys, schema
 
 __all__ = [
+    "NOT_BY_YEAR",
     "Parameter",
     "check_value",
     "load_registry",
@@ -47,7 +49,8 @@ class Parameter:
     description, unit : str
         What it is and its unit; money units start with ``USD``.
     value : float
-        Central value, in ``unit`` and ``dollar_year`` dollars.
+        Central value, in ``unit`` and ``dollar_year`` dollars; with
+        ``by_year``, the central multiplier of the schedule.
     bounds : (float, float)
         Allowed range, inclusive.
     source_kind : {'seed', 'published', 'derived', 'assumption'}
@@ -58,7 +61,8 @@ class Parameter:
         Dollar year of money values; ``'nominal'`` for statutory amounts that
         stay constant in then-year dollars; None for non-money parameters.
     uncertainty : Distribution or None
-        Default uncertainty; None when the value is fixed.
+        Default uncertainty; None when the value is fixed. With ``by_year``,
+        the distribution of the multiplier.
     allow_inf : bool
         Whether ``inf`` (an unlimited capacity) is allowed.
     role : {'input', 'reference'}
@@ -67,6 +71,9 @@ class Parameter:
         True when the source is a third party quoting the agency.
     note : str
         Derivation arithmetic or caveat.
+    by_year : tuple of (int, float) or None
+        Values by fiscal year, years ascending (the step rule of
+        :mod:`enforcecost.scenario`); None for a value constant over the window.
     """
 
     name: str
@@ -83,6 +90,7 @@ class Parameter:
     role: Literal["input", "reference"] = "input"
     secondhand: bool = False
     note: str = ""
+    by_year: tuple[tuple[int, float], ...] | None = None
 
     @property
     def is_money(self) -> bool:
@@ -119,6 +127,13 @@ def _fmt(x: float) -> str:
 # -- the rules that read several keys (named, with their text, in the schema) ----------------
 _Values = Mapping[str, Any]
 
+#: Inputs the model reads as one value per draw, which a schedule (``by_year``)
+#: cannot set, and why.
+NOT_BY_YEAR: Mapping[str, str] = {
+    "inflation_projection": "the CPI-U projection compounds one rate per draw",
+    "discount_rate": "the window is discounted at one rate ([scenario] discount_rate)",
+}
+
 
 def _money_dollar_year(v: _Values) -> list[str]:
     money = v["unit"].startswith("USD")
@@ -131,28 +146,40 @@ def _money_dollar_year(v: _Values) -> list[str]:
     return []
 
 
+def _scaled(v: _Values, factor: float) -> list[tuple[str, float]]:
+    """``(what, value)`` of ``factor``, or of ``factor`` times each year's value."""
+    if v.get("by_year") is None:
+        return [("", factor)]
+    with np.errstate(all="ignore"):
+        return [(f" x FY{y} {x:g}", float(np.float64(factor) * x)) for y, x in v["by_year"]]
+
+
 def _value_allowed(v: _Values) -> list[str]:
-    rule = _value_rule(v["value"], v["bounds"], v.get("allow_inf", False))
-    return [f"value {v['value']:g} {rule}"] if rule else []
+    for what, x in _scaled(v, v["value"]):
+        if rule := _value_rule(x, v["bounds"], v.get("allow_inf", False)):
+            return [f"value {v['value']:g}{what} {rule}"]
+    return []
 
 
 def _uncertainty_within_bounds(v: _Values) -> list[str]:
     dist: Distribution | None = v.get("uncertainty")
     if dist is None:
         return []
-    return [
-        f"uncertainty reaches {end:g}, outside the bounds"
-        for end in dist.range
-        if _value_rule(end, v["bounds"], v.get("allow_inf", False))
-    ]
+    out = []
+    for end in dist.range:
+        broken = [w for w, x in _scaled(v, end)
+                  if _value_rule(x, v["bounds"], v.get("allow_inf", False))]
+        if broken:
+            out.append(f"uncertainty reaches {end:g}{broken[0]}, outside the bounds")
+    return out
 
 
 #: rule name -> (the keys it reads, its check).
 _RULES: Mapping[str, tuple[tuple[str, ...], Callable[[_Values], list[str]]]] = {
     "money_dollar_year": (("unit", "dollar_year"), _money_dollar_year),
-    "value_allowed": (("value", "bounds", "allow_inf"), _value_allowed),
+    "value_allowed": (("value", "bounds", "allow_inf", "by_year"), _value_allowed),
     "uncertainty_within_bounds": (
-        ("uncertainty", "bounds", "allow_inf"),
+        ("uncertainty", "bounds", "allow_inf", "by_year"),
         _uncertainty_within_bounds,
     ),
 }
@@ -182,6 +209,8 @@ def _build(
         if not failed & set(reads):
             for broken in check(values):
                 bad(broken)
+    if values.get("by_year") is not None and name in NOT_BY_YEAR:
+        bad(f"by_year: cannot be scheduled by year: {NOT_BY_YEAR[name]}")
     if problems:
         return None, problems
     return Parameter(name=name, **values), []

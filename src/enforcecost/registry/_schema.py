@@ -56,6 +56,19 @@ def _distribution(key: str, value: Any) -> tuple[Any, list[tuple[str, Any]]]:
     return dist, [(f"{key}.{f.key}: {f.rule}", f.value) for f in found]
 
 
+def _schedule(key: str, value: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    """A table ``{year = number, ...}`` (TOML keys are strings), stored as sorted
+    ``(year, value)`` pairs."""
+    if not (isinstance(value, dict) and value):
+        return None, [(f"{key} must be a non-empty table {{year = value, ...}}", value)]
+    found = [(f"{key} lists {k!r}, not a whole year", k) for k in value
+             if not (isinstance(k, str) and k.strip().isdigit())]
+    found += [(f"{key}.{k} must be a number", v) for k, v in value.items() if not is_number(v)]
+    if found:
+        return None, found
+    return tuple(sorted((int(k), float(v)) for k, v in value.items())), []
+
+
 #: The schema's types and their checks.
 _TYPES: Mapping[str, _Check] = {
     "string": _plain(lambda v: isinstance(v, str), "must be a string", str),
@@ -68,6 +81,7 @@ _TYPES: Mapping[str, _Check] = {
         lambda v: v,
     ),
     "distribution": _distribution,
+    "schedule": _schedule,
 }
 
 #: The package's vocabularies a key's ``allowed`` may name.
@@ -91,7 +105,7 @@ class KeySpec:
         Whether every parameter must give it.
     type : str
         One of ``string``, ``number``, ``boolean``, ``interval``,
-        ``year_or_nominal``, ``distribution``.
+        ``year_or_nominal``, ``distribution``, ``schedule``.
     meaning : str
         What it holds.
     allowed : tuple or None

@@ -103,14 +103,21 @@ _ARG_ORDER = ("low", "mode", "high", "mean", "sd", "ci90", "values", "weights")
 def describe_distribution(setting: Setting) -> str:
     """A setting's uncertainty as text, e.g. ``pert(low=371, mode=1500, high=3000)``.
 
-    ``fixed`` when the setting has no distribution.
+    ``fixed`` when the setting has no distribution. A schedule by fiscal year
+    shows as ``by_year(2017=300, 2019=450)``, times its multiplier's
+    distribution if it has one (its ``value`` is then the central multiplier).
     """
+    schedule = ""
+    if setting.schedule is not None:
+        listed = ", ".join(f"{y}={_fmt_arg(v)}" for y, v in setting.schedule)
+        schedule = f"by_year({listed})"
     if setting.dist is None:
-        return "fixed"
+        return schedule or "fixed"
     args = setting.dist.args
     keys = [k for k in _ARG_ORDER if k in args] + [k for k in args if k not in _ARG_ORDER]
     text = ", ".join(f"{k}={_fmt_arg(args[k])}" for k in keys)
-    return f"{setting.dist.kind}({text})"
+    return f"{schedule} x {setting.dist.kind}({text})" if schedule else (
+        f"{setting.dist.kind}({text})")
 
 
 def _fmt_arg(v: Any) -> str:

@@ -59,6 +59,7 @@ def _settings(scenario: Scenario) -> dict[str, Any]:
             "value": s.value,
             "dollar_year": s.dollar_year,
             "distribution": s.dist.to_spec() if s.dist is not None else None,
+            "by_year": None if s.schedule is None else {str(y): v for y, v in s.schedule},
             "set_in": s.source,
         }
         for name, s in scenario.settings().items()

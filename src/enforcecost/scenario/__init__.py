@@ -17,6 +17,8 @@ A scenario file is TOML with these tables (the shipped ``scenarios/`` are exampl
     ero_officers_added = 5000
     bed_day_cost = { dist = "triangular", low = 126, mode = 133, high = 164 }
     report_cost = { value = 1.0e5, dollar_year = 2016 }
+    immigration_judges = { by_year = { 2016 = 289, 2018 = 338 },      # a schedule
+                           multiplier = { dist = "uniform", low = 0.9, high = 1.1 } }
 
     [run]                             # Monte Carlo: draws, seed, sampler (sobol, lhs, random)
     draws = 1000
@@ -25,6 +27,20 @@ A scenario file is TOML with these tables (the shipped ``scenarios/`` are exampl
     inputs = ["bed_day_cost", "voice_staff"]
     rank = 0.5
 
+**Year-by-year inputs.** Any input (here or in the registry) can be a
+schedule by fiscal year, ``{by_year = {year = value, ...}}``, with an optional
+``dollar_year`` and an optional ``multiplier`` distribution. The rule between
+and after listed years is a *step*: a year takes the value of the latest listed
+year at or before it (budgets and headcounts change at fiscal-year boundaries;
+interpolation would invent values between appropriations). The first listed
+year must be at or before the window's start; a year before the start is
+allowed only as the value in force at the start; years after the window's end
+are errors. Uncertainty is a multiplier applied to every year's value: one
+input (one design column, named after the parameter) for the samplers and the
+sensitivity studies. A distribution per year is not supported. In a
+:class:`Setting`, ``schedule`` holds the years and values, ``dist`` the
+multiplier and ``value`` its central value (see :mod:`._schedules`).
+
 A file's keys override those of the file it extends; ``[[correlation]]``
 entries add to them. Loading checks everything and reports every problem at
 once in a :class:`~enforcecost.ScenarioError`, each problem naming the file,
@@ -32,7 +48,8 @@ the key, the rule and the offending value. A :class:`Scenario` built in code
 is checked by the same rules.
 
 The package: :mod:`._rules` (each table's keys and the one loop that checks
-them), :mod:`._settings` (a ``[parameters]`` entry), :mod:`._types` (the
+them), :mod:`._settings` (a ``[parameters]`` entry), :mod:`._schedules` (a
+schedule by fiscal year and its rules), :mod:`._types` (the
 scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
 """
 
@@ -46,6 +63,7 @@ from ._rules import (
     correlation_draws_needed,
     correlation_draws_problems,
 )
+from ._schedules import Schedule, schedule_values
 from ._settings import DollarYear, Setting
 from ._types import RunConfig, Scenario
 
@@ -57,9 +75,11 @@ __all__ = [
     "RunConfig",
     "Sampler",
     "Scenario",
+    "Schedule",
     "Setting",
     "correlation_draws_needed",
     "correlation_draws_problems",
     "load_scenario",
+    "schedule_values",
     "shipped_scenarios",
 ]

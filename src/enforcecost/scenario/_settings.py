@@ -2,7 +2,9 @@
 
 An entry is ``name = number``, ``name = {value = ..., dollar_year = ...}`` or
 ``name = {dist = ..., <the distribution's keys>, value = ..., dollar_year = ...}``
-(see :mod:`enforcecost.registry`); ``name`` is a registry input. The
+(see :mod:`enforcecost.registry`), or a schedule by fiscal year
+``name = {by_year = {...}, multiplier = {dist = ...}, dollar_year = ...}``
+(see :mod:`._schedules`); ``name`` is a registry input. The
 setting table's own keys are checked by :meth:`~._rules.Table.check`, a
 distribution's by :func:`~enforcecost.registry.check_distribution`.
 """
@@ -16,6 +18,7 @@ from typing import Any, Literal
 from ..errors import Problem, as_float, is_number, suggest
 from ..registry import Distribution, Parameter, check_distribution, check_value, cpi_u, registry
 from ._rules import YEAR_MAX, Key, Table, is_int
+from ._schedules import Schedule, multiplier_problems, parse_schedule
 
 __all__ = ["DollarYear", "Setting", "check_setting", "parse_settings"]
 
@@ -30,24 +33,31 @@ class Setting:
     ----------
     value : float
         Central value (the deterministic run), in the registry unit and in
-        ``dollar_year`` dollars.
+        ``dollar_year`` dollars; with a ``schedule``, the central multiplier
+        of the schedule (1 unless a multiplier distribution is given).
     dist : Distribution or None
-        Uncertainty; None when fixed.
+        Uncertainty; None when fixed. With a ``schedule``, the distribution of
+        the multiplier applied to every year's value.
     dollar_year : int, 'nominal' or None
         Dollar year of ``value`` and ``dist`` (money only).
     source : str
         Where the setting comes from: ``"registry"`` or the scenario file.
+    schedule : tuple of (int, float) or None
+        Values by fiscal year (years ascending, the step rule between and
+        after them, see :mod:`._schedules`), in the registry unit and in
+        ``dollar_year`` dollars; None for a value constant over the window.
     """
 
     value: float
     dist: Distribution | None = None
     dollar_year: DollarYear = None
     source: str = "registry"
+    schedule: Schedule | None = None
 
     @classmethod
     def from_registry(cls, param: Parameter) -> Setting:
         """The registry default for ``param``."""
-        return cls(param.value, param.uncertainty, param.dollar_year, "registry")
+        return cls(param.value, param.uncertainty, param.dollar_year, "registry", param.by_year)
 
 
 def _value(param: Parameter) -> Key:
@@ -111,8 +121,16 @@ def parse_setting(name: Any, spec: Any, where: str) -> tuple[Setting | None, lis
                 problems)
     if not isinstance(spec, Mapping):
         return None, [
-            Problem(where, key, "must be a number or a table {value=...} or {dist=...}", spec)
+            Problem(where, key, "must be a number or a table {value=...}, {dist=...} or "
+                    "{by_year=...}", spec)
         ]
+    if "by_year" in spec:
+        parsed, problems = parse_schedule(param, spec, key, where, _dollar_year(param))
+        if parsed is None:
+            return None, problems
+        schedule, dist = parsed
+        return Setting(1.0 if dist is None else dist.central, dist,
+                       spec.get("dollar_year", param.dollar_year), where, schedule), []
     table = _setting_table(param)
     own = {k: v for k, v in spec.items() if k in table.keys or "dist" not in spec}
     problems = table.check(own, where, f"{key}.")
@@ -151,6 +169,8 @@ def check_setting(name: Any, setting: Setting, where: str) -> list[Problem]:
     if param is None:
         return problems
     key = f"[parameters] {name}"
+    if setting.schedule is not None:
+        return _check_schedule(param, setting, key, where)
     value = _value(param).check(setting.value)
     out = [Problem(where, f"{key}.value", rule, v) for rule, v in value]
     dist: Any = setting.dist
@@ -158,6 +178,25 @@ def check_setting(name: Any, setting: Setting, where: str) -> list[Problem]:
         out += _range_problems(param, dist, key, where)
     elif dist is not None:
         out.append(Problem(where, f"{key}.dist", "must be a Distribution or None", dist))
+    return out
+
+
+def _check_schedule(param: Parameter, setting: Setting, key: str, where: str) -> list[Problem]:
+    """Check a scheduled :class:`Setting` given in code as its file entry would be."""
+    schedule: Any = setting.schedule
+    if not (isinstance(schedule, tuple) and schedule
+            and all(isinstance(e, tuple) and len(e) == 2 for e in schedule)):
+        return [Problem(where, f"{key}.schedule",
+                        "must be a non-empty tuple of (year, value) pairs", schedule)]
+    spec: dict[str, Any] = {"by_year": dict(schedule)}
+    if len(spec["by_year"]) != len(schedule) or list(schedule) != sorted(schedule):
+        return [Problem(where, f"{key}.schedule", "must list distinct years in order", schedule)]
+    parsed, out = parse_schedule(param, spec, key, where, _dollar_year(param))
+    dist: Any = setting.dist
+    if dist is not None and not isinstance(dist, Distribution):
+        out.append(Problem(where, f"{key}.dist", "must be a Distribution or None", dist))
+    elif parsed is not None:
+        out += multiplier_problems(param, parsed[0], dist, key, where)
     return out
 
 

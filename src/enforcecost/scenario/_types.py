@@ -26,6 +26,7 @@ from ._rules import (
     correlation_draws_problems,
     is_int,
 )
+from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
 __all__ = ["CODE", "RunConfig", "Scenario"]
@@ -125,6 +126,13 @@ class Scenario:
         where = str(self.path) if self.path else CODE
         given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         settings, correlations, problems = _check(given, where, {})
+        if not any(p.key in ("[scenario] start_year", "[scenario] years") for p in problems):
+            # the window is valid: check the valid schedules against it (all problems at once)
+            problems += [
+                found for n, s in settings.items() if s.schedule is not None
+                for found in window_problems(n, s.schedule, s.source, self.start_year,
+                                             self.years)
+            ]
         if problems:
             raise ScenarioError(problems)
         object.__setattr__(self, "provisions", tuple(self.provisions))
