@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..provisions import Flows
-from ..reduce import GROUP, FixedSums, QuantileSketch, group_sums
+from ..reduce import EXACT_LIMIT, GROUP, FixedSums, QuantileSketch, group_sums
 from ..results import Totals
 from ..sampling import design
 from ._ledger import Book, _book_sides
@@ -141,14 +141,41 @@ def _run_rows(
     (:mod:`enforcecost.reduce`), so adding the rows in pieces gives the block's
     output bit for bit.
     """
+    with np.errstate(all="ignore"):  # out-of-range values are found below, and raised
+        books = _planned_books(plan, u, b - a)
+        _run_books(plan, out, a, b, m, books)
+
+
+def _check(plan: Plan, side: int, book: Book, first_draw: int) -> None:
+    """Raise the error naming the first out-of-range value of ``book``, if it has one."""
+    lines, price, flows = book
+    bad = _scan(lines, price, flows)
+    if bad:
+        raise _block_problem(plan, side, bad, first_draw, plan.window.fiscal_years)
+
+
+def _exact(sums: np.ndarray) -> bool:
+    """Every group sum finite and below :data:`~enforcecost.reduce.EXACT_LIMIT` in size."""
+    return bool(np.isfinite(sums).all() and np.abs(sums).max(initial=0.0) < EXACT_LIMIT)
+
+
+def _run_books(
+    plan: Plan, out: BlockOutput, a: int, b: int, m: int, books: list[Book]
+) -> None:
+    """:func:`_run_rows` once the books are made (under ``np.errstate(all="ignore")``).
+
+    The range check: a run keeping every draw's lines scans each value
+    (:func:`._overflow._scan`); a reduction-only run checks the group sums it
+    computes anyway (256 times fewer values) and scans the values only when a
+    sum is non-finite or beyond the exact range, to name the first bad draw.
+    Either way every sum over draws is exact, so results stay identical for
+    any block size.
+    """
     n = b - a
     years = plan.window.years
-    with np.errstate(all="ignore"):  # out-of-range values are found below, and raised
-        books = _planned_books(plan, u, n)
-        for i, (lines, price, flows) in enumerate(books):
-            bad = _scan(lines, price, flows)
-            if bad:
-                raise _block_problem(plan, i, bad, out.start + a, plan.window.fiscal_years)
+    if not out.means:  # every draw kept: scan the values themselves
+        for i, book in enumerate(books):
+            _check(plan, i, book, out.start + a)
     keep = slice(a, min(b, m))  # the draws kept in full, in block positions
     groups = -(-n // GROUP)
     scratch = _year_major(n, years)
@@ -157,6 +184,8 @@ def _run_rows(
         gf = np.empty((groups, len(fields(Flows)), years))
         for j, f in enumerate(fields(Flows)):
             gf[:, j] = group_sums(getattr(flows, f.name))
+        if out.means and not _exact(gf):
+            _check(plan, i, books[i], out.start + a)
         out.flows[i] += FixedSums.of(gf)
         kept = out.kept[i][:, keep]
         # group sums of every line, real and nominal: (groups, bases, lines, years)
@@ -175,6 +204,8 @@ def _run_rows(
                                                  out=scratch[:, fixed:])
         out.price[i][keep] = price[: kept.shape[1]]
         if gm is not None:
+            if not _exact(gm):
+                _check(plan, i, books[i], out.start + a)
             out.means[i] += FixedSums.of(gm)
     if out.sketch is not None:
         assert plan.reference is not None
