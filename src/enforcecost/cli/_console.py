@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from ..errors import Problem
 from ..results import PrecisionWarning
+from ._atomic import atomic_write_text
 
 __all__ = [
     "COMMAND_LINE",
@@ -27,6 +28,7 @@ __all__ = [
     "report_invalid",
     "report_options",
     "stage",
+    "write_table_text",
 ]
 
 PROG = "enforcecost"
@@ -142,3 +144,32 @@ def precision_notes() -> Iterator[list[str]]:
                 notes.append(note)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def write_table_text(text: str, target: str, what: str) -> int:
+    """Write a command's CSV ``text`` to ``target`` (``'-'``: standard output).
+
+    Parameters
+    ----------
+    text : str
+        The CSV.
+    target : str
+        A file path, or ``'-'``.
+    what : str
+        What was written, for the message (``'81 parameters'``).
+
+    Returns
+    -------
+    int
+        The exit code: 0, or 1 when the file cannot be written (said on stderr).
+    """
+    if target == "-":
+        out(text.rstrip("\n"))
+        return 0
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        err(f"{PROG}: cannot write {target}: {exc}")
+        return 1
+    err(f"{PROG}: wrote {what} to {target}")
+    return 0

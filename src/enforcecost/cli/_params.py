@@ -10,8 +10,7 @@ from ..provisions import PROVISIONS
 from ..registry import parameters
 from ..report import render_registry
 from ..vocab import SOURCE_KINDS
-from ._atomic import atomic_write_text
-from ._console import PROG, err, out
+from ._console import PROG, err, out, write_table_text
 from ._parser import add_command
 
 __all__ = ["add_parser", "params"]
@@ -57,17 +56,7 @@ def params(args: argparse.Namespace) -> int:
     if args.kind:
         frame = frame[frame["source_kind"] == args.kind]
     if args.csv:
-        text = frame.to_csv()
-        if args.csv == "-":
-            out(text.rstrip("\n"))
-        else:
-            try:
-                atomic_write_text(args.csv, text)
-            except OSError as exc:
-                err(f"{PROG}: cannot write {args.csv}: {exc}")
-                return 1
-            err(f"{PROG}: wrote {len(frame)} parameters to {args.csv}")
-        return 0
+        return write_table_text(frame.to_csv(), args.csv, f"{len(frame)} parameters")
     if frame.empty:
         err(f"{PROG}: no parameters match")
         return 0

@@ -10,8 +10,7 @@ from typing import Any
 from ..errors import suggest
 from ..registry import ROLES, series, series_info
 from ..report import render_series
-from ._atomic import atomic_write_text
-from ._console import PROG, err, out
+from ._console import PROG, err, out, write_table_text
 from ._parser import add_command
 
 __all__ = ["add_parser", "series_command"]
@@ -73,18 +72,8 @@ def series_command(args: argparse.Namespace) -> int:
         return 2
     frame = series(role=args.role, name=args.name)
     if args.csv:
-        text = frame.to_csv(index=False)
-        if args.csv == "-":
-            out(text.rstrip("\n"))
-        else:
-            try:
-                atomic_write_text(args.csv, text)
-            except OSError as exc:
-                err(f"{PROG}: cannot write {args.csv}: {exc}")
-                return 1
-            err(f"{PROG}: wrote {len(frame)} rows of {frame['series'].nunique()} series "
-                f"to {args.csv}")
-        return 0
+        return write_table_text(frame.to_csv(index=False), args.csv,
+                                f"{len(frame)} rows of {frame['series'].nunique()} series")
     width = min(shutil.get_terminal_size(fallback=(80, 24)).columns, 100)
     out(render_series(frame, width=width))
     if args.name is not None:
