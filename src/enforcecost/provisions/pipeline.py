@@ -1,32 +1,72 @@
-"""The enforcement pipeline: officers → arrests → detention → courts → removals.
+"""The enforcement system: officers → arrests → routes → detention → courts → removals.
 
-A yearly stock-and-flow over the window, vectorized over draws (conventions below). It is
-computed once per run and read by the ``hiring``, ``removals`` and ``tax_base``
-provisions, so each cost is booked once.
+A yearly stock-and-flow over the window, vectorized over draws. It is computed once
+per run and read by the ``hiring``, ``removals``, ``detainers`` and ``tax_base``
+provisions, so each cost is booked once. Every flow within a year is spread evenly
+over it; every quantity is per fiscal year unless it is a stock (end of year).
 
-Conventions (all flows within a year are spread evenly over it):
+**Officers.** ``attrition_rate`` of the officers on board at the start of a year
+leave during it; hires fill the gap to ``ero_officers_baseline +
+ero_officers_added``, at most ``hires_per_year_max`` a year. Officer-years on the
+payroll count leavers and hires for half a year. A hire works only after
+``training_weeks`` of basic training: with arrivals uniform over the year, a hire's
+productive share of the first year is ``(1 - tau) ** 2 / 2`` (``tau =
+training_weeks / 52``), and late arrivals still train for ``tau ** 2 / 2`` of the
+next year on average.
 
-* Officers: ``attrition_rate`` of the officers on board at the start of a year
-  leave during it; hires then fill the gap to ``ero_officers_baseline +
-  ero_officers_added``, at most ``hires_per_year_max`` a year. Officer-years on
-  the payroll count leavers and hires for half a year.
-* A hire works only after ``training_weeks`` of basic training; with arrivals
-  uniform over the year, a hire's productive share of the first year is
-  ``(1 - tau) ** 2 / 2`` where ``tau = training_weeks / 52``, and those who
-  arrive late still train for ``tau ** 2 / 2`` of the next year on average (so
-  each hire trains ``tau`` years in all: on the payroll, but making no arrests).
-* Arrests = min(demand, productive officer-years × ``arrests_per_officer_year``).
-  Demand is the enforceable population not yet arrested (``removable_population``
-  × (1 − ``self_departure_share``)); with a finite ``removal_program_years`` it
-  is that population spread evenly over those years.
-* Detention: ``detention_share`` of arrests need ``detention_days`` bed-days
-  each; bed-days are limited by ``detention_beds`` × 365. Those who do not fit,
-  and those never detained, go to alternatives to detention. New beds are the
-  rise of the peak average daily population above ``detention_beds_existing``.
-* Courts: each arrest is a case; completions are limited by
-  ``immigration_judges`` × ``cases_per_judge_year``, first come first served
-  after the ``court_backlog_initial``; the rest carries over.
-* Removals = completed cases × ``removal_rate_after_arrest``.
+**Interior arrests** (ICE ERO administrative arrests) come by two channels, both
+bounded by the demand (the enforceable population not yet arrested,
+``removable_population`` × (1 − ``self_departure_share``), spread evenly over
+``removal_program_years`` when that is finite):
+
+* *custodial*: transfers from jails and prisons, ``detainers_per_year`` ×
+  ``custodial_arrests_per_detainer`` (detainers are issued through Secure
+  Communities and 287(g) jail screening, so both act through them);
+* *at large*: officer-limited, productive officer-years ×
+  ``at_large_arrests_per_officer_year``, within the demand the custodial channel
+  leaves.
+
+**Routes.** ``summary_removal_share`` of interior arrestees are removable without a
+new court case (reinstated or prior final orders, stipulated removal, voluntary
+return) and are removed in the year; the rest get a notice to appear (NTA).
+
+**Border-origin caseload** (exogenous, unchanged by the order):
+``border_apprehensions`` a year (U.S. Border Patrol) of whom ``detention_share``
+are booked into ICE detention, ``border_court_receipts_per_apprehension`` become
+immigration-court receipts and ``border_removals_per_apprehension`` are removed by
+ICE without passing through the interior flows.
+
+**Detention.** ``detention_share`` of interior arrestees and of border apprehensions
+need ``detention_days`` bed-days each. The average daily population (ADP) is
+bounded by the funded beds with the overrun ICE ran before the order:
+``detention_beds`` × (1 + ``detention_overrun_share``) × 365 bed-days. Above it,
+interior and border-origin detainees alike are released in the same proportion:
+released interior arrestees, and interior arrestees never detained, go to
+alternatives to detention (``atd_people``). *Why this rule*: before the order ICE
+held its population at or just over the funded level (FY2012–FY2016), and ran
+over it in FY2018–FY2019 only by reprogramming funds — an outcome the model
+must not assume. New beds are the rise of the peak ADP above
+``detention_beds_existing``.
+
+**Courts.** Receipts are interior NTAs plus border-origin receipts. Capacity is
+``immigration_judges`` × ``cases_per_judge_year`` completions. Detained NTAs are
+heard first (the detained docket) and completed in the year as far as capacity
+allows; the rest — released interior NTAs, detained cases over capacity,
+border-origin receipts and the pending stock (``court_backlog_initial`` at the
+start, all counted as not from the window's interior arrests) — wait in one queue
+whose completions are shared among its cases in proportion to their number.
+Completions end in a removal order with ``removal_order_share_detained`` (detained
+docket) or ``removal_order_share_released`` (the queue); the rest obtain relief or
+another outcome and stay. Removal orders are carried out at
+``execution_rate_detained`` and ``execution_rate_released``.
+
+**Removals** (interior) = summary removals + executed removal orders of interior
+cases; ``removals_total`` adds the border-origin removals.
+
+People are conserved every year of every draw: interior arrests = summary
+removals + court completions of interior cases + the change in interior cases
+pending; and completions = removal orders + other outcomes, removal orders =
+executed + unexecuted (``tests/test_pipeline.py``).
 """
 
 from __future__ import annotations
@@ -39,42 +79,70 @@ import pandas as pd
 
 from ._core import DAYS_PER_YEAR, MID_YEAR, WEEKS_PER_YEAR, FloatArray, Params, capacity
 
-__all__ = ["Flows", "run_pipeline"]
+__all__ = ["FLOW_UNITS", "Flows", "run_pipeline"]
 
 
 @dataclass(frozen=True)
 class Flows:
     """The pipeline's yearly stocks and flows, each of shape ``(draws, years)``.
 
+    Flows are per fiscal year, stocks at its end; units in :data:`FLOW_UNITS`.
+
     Attributes
     ----------
-    officers : end-of-year ERO officers on board.
+    officers : ERO officers on board at the end of the year.
     hires : officers hired in the year.
     officer_years : officer-years on the payroll (in training included).
-    arrests : administrative arrests.
+    arrests : ICE administrative arrests in the interior (custodial + at large).
+    arrests_custodial : arrests by transfer from jails and prisons (detainer-linked).
+    arrests_at_large : officer-limited arrests.
     demand : arrests that would be made with unlimited capacity.
-    detained_bed_days : bed-days used in detention.
-    detention_adp : average daily detained population (beds in use).
+    summary_removals : interior arrestees removed without a new court case.
+    notices_to_appear : interior arrestees placed in court proceedings.
+    border_apprehensions : border-origin inflow (U.S. Border Patrol apprehensions).
+    detention_need_adp : ADP that would be detained with unlimited beds (all origins).
+    detained_bed_days : bed-days used in ICE detention (all origins).
+    detention_adp : average daily population in ICE detention (all origins).
+    detention_adp_interior : the part of it from interior arrests.
     new_beds : beds added above the existing stock (capital).
-    atd_people : people placed on alternatives to detention.
-    cases_completed : immigration court cases completed.
-    court_backlog : cases pending at the end of the year.
-    removals : removals.
-    removed_before : people removed in earlier years of the window.
+    atd_people : interior arrestees placed on alternatives to detention.
+    court_receipts : immigration-court receipts (interior NTAs + border-origin).
+    cases_completed : immigration-court completions (all origins).
+    court_completions_interior : completions of interior cases.
+    court_backlog : immigration-court cases pending at year end (all origins).
+    court_backlog_interior : the part of it from interior NTAs.
+    removal_orders : removal orders in interior cases.
+    removals : interior removals (people ICE arrested in the interior).
+    removals_border : border-origin removals by ICE.
+    removals_total : ``removals + removals_border``.
+    removed_before : interior removals in earlier years of the window.
     """
 
     officers: FloatArray
     hires: FloatArray
     officer_years: FloatArray
     arrests: FloatArray
+    arrests_custodial: FloatArray
+    arrests_at_large: FloatArray
     demand: FloatArray
+    summary_removals: FloatArray
+    notices_to_appear: FloatArray
+    border_apprehensions: FloatArray
+    detention_need_adp: FloatArray
     detained_bed_days: FloatArray
     detention_adp: FloatArray
+    detention_adp_interior: FloatArray
     new_beds: FloatArray
     atd_people: FloatArray
+    court_receipts: FloatArray
     cases_completed: FloatArray
+    court_completions_interior: FloatArray
     court_backlog: FloatArray
+    court_backlog_interior: FloatArray
+    removal_orders: FloatArray
     removals: FloatArray
+    removals_border: FloatArray
+    removals_total: FloatArray
     removed_before: FloatArray
 
     def to_frame(self, fiscal_years: np.ndarray, draw: int | None = None) -> pd.DataFrame:
@@ -84,6 +152,25 @@ class Flows:
             arr = getattr(self, f.name)
             data[f.name] = arr[draw] if draw is not None else arr.mean(axis=0)
         return pd.DataFrame(data, index=pd.Index(fiscal_years, name="fiscal_year"))
+
+
+#: The unit of each :class:`Flows` field (``/yr``: a flow in the fiscal year; otherwise
+#: a stock at its end, or an average over it for ``adp``).
+FLOW_UNITS: dict[str, str] = {
+    "officers": "officers", "hires": "officers/yr", "officer_years": "officer-yr/yr",
+    "arrests": "arrests/yr", "arrests_custodial": "arrests/yr",
+    "arrests_at_large": "arrests/yr", "demand": "arrests/yr",
+    "summary_removals": "persons/yr", "notices_to_appear": "cases/yr",
+    "border_apprehensions": "persons/yr", "detention_need_adp": "persons (daily average)",
+    "detained_bed_days": "bed-days/yr", "detention_adp": "persons (daily average)",
+    "detention_adp_interior": "persons (daily average)", "new_beds": "beds/yr",
+    "atd_people": "persons/yr", "court_receipts": "cases/yr",
+    "cases_completed": "cases/yr", "court_completions_interior": "cases/yr",
+    "court_backlog": "cases", "court_backlog_interior": "cases",
+    "removal_orders": "orders/yr", "removals": "persons/yr",
+    "removals_border": "persons/yr", "removals_total": "persons/yr",
+    "removed_before": "persons",
+}
 
 
 def _col(p: Params, name: str, draws: int, t: int = 0) -> FloatArray:
@@ -122,30 +209,43 @@ def run_pipeline(p: Params, years: int) -> Flows:
             return [value] * years
         return [f(*(_col(p, n, draws, t) for n in names)) for t in range(years)]
 
+    def given(name: str) -> list[FloatArray]:
+        return per_year(lambda x: x, name)
+
     target = per_year(np.add, "ero_officers_baseline", "ero_officers_added")
     tau = per_year(lambda w: np.minimum(w / WEEKS_PER_YEAR, 1.0), "training_weeks")
     first_year_share = [(1.0 - x) ** 2 * MID_YEAR for x in _once(tau)]
     # Training of last year's late arrivals that runs into this year, per hire.
     carried_training = [x**2 * MID_YEAR for x in _once(tau)]
-    arrest_rate = per_year(lambda x: x, "arrests_per_officer_year")
+    at_large_rate = given("at_large_arrests_per_officer_year")
+    custodial_cap = per_year(capacity, "detainers_per_year", "custodial_arrests_per_detainer")
     enforceable = per_year(lambda n, s: n * (1.0 - s), "removable_population",
                            "self_departure_share")
-    program = per_year(lambda x: x, "removal_program_years")
-    beds_cap = per_year(lambda b: capacity(b, DAYS_PER_YEAR), "detention_beds")
+    program = given("removal_program_years")
+    beds_cap = per_year(lambda b, o: capacity(b, (1.0 + o) * DAYS_PER_YEAR),
+                        "detention_beds", "detention_overrun_share")
     court_cap = per_year(capacity, "immigration_judges", "cases_per_judge_year")
-    d_share = per_year(lambda x: x, "detention_share")
-    d_days = per_year(lambda x: x, "detention_days")
-    beds_existing = per_year(lambda x: x, "detention_beds_existing")
-
-    attrition = per_year(lambda x: x, "attrition_rate")
-    hires_max = per_year(lambda x: x, "hires_per_year_max")
-    removal_rate = per_year(lambda x: x, "removal_rate_after_arrest")
+    d_share, d_days = given("detention_share"), given("detention_days")
+    beds_existing = given("detention_beds_existing")
+    attrition, hires_max = given("attrition_rate"), given("hires_per_year_max")
+    summary_share = given("summary_removal_share")
+    border = given("border_apprehensions")
+    border_need = per_year(lambda b, s, d: b * s * d, "border_apprehensions",
+                           "detention_share", "detention_days")
+    border_receipts = per_year(np.multiply, "border_apprehensions",
+                               "border_court_receipts_per_apprehension")
+    border_removed = per_year(np.multiply, "border_apprehensions",
+                              "border_removals_per_apprehension")
+    executed_d = per_year(np.multiply, "removal_order_share_detained", "execution_rate_detained")
+    executed_r = per_year(np.multiply, "removal_order_share_released", "execution_rate_released")
+    order_d, order_r = given("removal_order_share_detained"), given("removal_order_share_released")
     capped_program = [np.isinf(x) for x in _once(program)]
     # year-major memory ((years, draws) transposed): each year's column is contiguous,
     # and so is every array the provisions compute from the flows
     out = {f.name: np.empty((years, draws)).T for f in fields(Flows)}
     officers = col("ero_officers_baseline").copy()
-    backlog = col("court_backlog_initial").copy()
+    pending_other = col("court_backlog_initial").copy()
+    pending_interior = np.zeros(draws)
     arrested = np.zeros(draws)
     removed = np.zeros(draws)
     peak_beds = col("detention_beds_existing").copy()
@@ -160,7 +260,6 @@ def run_pipeline(p: Params, years: int) -> Flows:
                 enforceable[t] * ((np.minimum(t + 1.0, program[t]) - np.minimum(t, program[t]))
                                   / program[t]) for t in range(years)])
     unlimited = all(bool(c.all()) for c in capped_program)  # no draw spreads removals
-    undetained = [1.0 - x for x in _once(d_share)]
     # Each year's values are written straight into its column of the outputs (the
     # same operations, in the same order, as the formulas in the module notes).
     for t in range(years):
@@ -175,6 +274,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
         officers = np.add(staying, hires, out=out["officers"][:, t])
         last_hires = hires
 
+        # arrests: custodial first, at large within the demand it leaves
         remaining = np.maximum(enforceable[t] - arrested, 0.0)
         demand = out["demand"][:, t]
         if unlimited:
@@ -182,27 +282,55 @@ def run_pipeline(p: Params, years: int) -> Flows:
         else:
             np.copyto(demand, np.where(_at(capped_program, t), remaining,
                                        np.minimum(due[t], remaining)))
-        arrests = np.minimum(demand, capacity(productive, arrest_rate[t]),
-                             out=out["arrests"][:, t])
+        custodial = np.minimum(custodial_cap[t], demand, out=out["arrests_custodial"][:, t])
+        at_large = np.minimum(capacity(productive, at_large_rate[t]), demand - custodial,
+                              out=out["arrests_at_large"][:, t])
+        arrests = np.add(custodial, at_large, out=out["arrests"][:, t])
         arrested = arrested + arrests
+        summary = np.multiply(arrests, summary_share[t], out=out["summary_removals"][:, t])
+        nta = np.subtract(arrests, summary, out=out["notices_to_appear"][:, t])
+        out["border_apprehensions"][:, t] = border[t]
 
-        detainable = arrests * d_share[t]
-        need = detainable * d_days[t]
+        # detention: interior and border-origin detainees share the beds
+        interior_need = arrests * d_share[t] * d_days[t]
+        need = interior_need + border_need[t]
+        np.divide(need, DAYS_PER_YEAR, out=out["detention_need_adp"][:, t])
         used = np.minimum(need, beds_cap[t], out=out["detained_bed_days"][:, t])
         # the share of those needing detention who get a bed (all, when none need one)
         placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
-        np.add(arrests * _at(undetained, t), detainable * (1.0 - placed),
-               out=out["atd_people"][:, t])
+        detained = arrests * d_share[t] * placed  # interior arrestees held
+        np.subtract(arrests, detained, out=out["atd_people"][:, t])
         adp = np.divide(used, DAYS_PER_YEAR, out=out["detention_adp"][:, t])
+        np.multiply(interior_need / DAYS_PER_YEAR, placed, out=out["detention_adp_interior"][:, t])
         if t and beds_existing[t] is not beds_existing[0]:  # scheduled: beds built since
             peak_beds = np.maximum(peak_beds, beds_existing[t])
         np.maximum(adp - peak_beds, 0.0, out=out["new_beds"][:, t])
         peak_beds = np.maximum(peak_beds, adp)
 
-        pending = backlog + arrests
-        completed = np.minimum(pending, court_cap[t], out=out["cases_completed"][:, t])
-        backlog = np.subtract(pending, completed, out=out["court_backlog"][:, t])
-        removals = np.multiply(completed, removal_rate[t], out=out["removals"][:, t])
+        # courts: the detained docket first, then one queue shared in proportion
+        np.add(nta, border_receipts[t], out=out["court_receipts"][:, t])
+        nta_detained = nta * d_share[t] * placed
+        heard = np.minimum(nta_detained, court_cap[t])
+        spare = court_cap[t] - heard
+        queue_interior = pending_interior + (nta - heard)
+        queue = queue_interior + pending_other + border_receipts[t]
+        done = np.minimum(queue, spare)
+        share = np.divide(queue_interior, queue, out=np.zeros(draws), where=queue > 0)
+        done_interior = done * share
+        np.add(heard, done, out=out["cases_completed"][:, t])
+        np.add(heard, done_interior, out=out["court_completions_interior"][:, t])
+        # (a stock emptied by the queue is 0, not a rounding residue below it)
+        pending_interior = np.maximum(queue_interior - done_interior, 0.0,
+                                      out=out["court_backlog_interior"][:, t])
+        pending_other = np.maximum(pending_other + border_receipts[t] - (done - done_interior),
+                                   0.0)
+        np.add(pending_interior, pending_other, out=out["court_backlog"][:, t])
+        np.add(heard * order_d[t], done_interior * order_r[t], out=out["removal_orders"][:, t])
+
+        removals = np.add(summary, heard * executed_d[t] + done_interior * executed_r[t],
+                          out=out["removals"][:, t])
+        out["removals_border"][:, t] = border_removed[t]
+        np.add(removals, border_removed[t], out=out["removals_total"][:, t])
         out["removed_before"][:, t] = removed
         removed = removed + removals
     return Flows(**out)
