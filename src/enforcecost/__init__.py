@@ -17,6 +17,7 @@ from typing import Any
 from . import sensitivity
 from ._version import __version__
 from .errors import Problem, ScenarioError
+from .hindcast import Hindcast, hindcast
 from .model import evaluate, simulate
 from .provisions import PROVISIONS
 from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info
@@ -27,6 +28,7 @@ from .vocab import BASES
 
 __all__ = [
     "BASES",
+    "Hindcast",
     "PERSPECTIVES",
     "PROVISIONS",
     "Output",
@@ -41,6 +43,7 @@ __all__ = [
     "__version__",
     "as_function",
     "evaluate",
+    "hindcast",
     "load_scenario",
     "morris",
     "nonmonetized",

@@ -188,6 +188,9 @@ SCENARIO = Table({
     "provisions": Key("the provisions to cost", _provisions),
     "extends": Key("a scenario file to inherit from", _file_name),
     "baseline": Key("the scenario the impact is measured against", _file_name),
+    "hindcast": Key("whether the policy side is a past that published outcomes can check "
+                    "(enforcecost hindcast; the report adds its section)",
+                    _must(lambda v: isinstance(v, bool), "must be true or false")),
 })
 
 # -- [run] ---------------------------------------------------------------------------------------

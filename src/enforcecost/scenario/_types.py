@@ -101,6 +101,10 @@ class Scenario:
         rank)`` or a file's ``{inputs = [a, b], rank = r}``; induced by
         Iman-Conover reordering in :func:`~enforcecost.simulate`. Normalized to
         a tuple of ``(a, b, rank)`` with ``a < b``.
+    hindcast : bool
+        True when the policy side describes years already past, as they were
+        carried out: :func:`~enforcecost.hindcast` compares it with published
+        outcomes, and its report has a hindcast section (default False).
 
     Raises
     ------
@@ -120,6 +124,7 @@ class Scenario:
     run: RunConfig = field(default_factory=RunConfig)
     path: Path | None = None
     correlations: Sequence[Any] = ()
+    hindcast: bool = False
     files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
