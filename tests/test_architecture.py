@@ -34,10 +34,12 @@ ALLOWED: dict[str, set[str]] = {
                     "backends", "model", "results"},
     "plot": {"vocab", "errors", "provisions", "registry", "scenario", "results", "sensitivity",
              "_version"},
+    "hindcasting": {"vocab", "errors", "registry", "scenario", "sampling", "model", "results",
+                    "plot"},
     "report": {"vocab", "errors", "provisions", "registry", "scenario", "results",
-               "sensitivity", "plot", "model", "_version"},
+               "sensitivity", "plot", "model", "hindcasting", "_version"},
     "cli": {"vocab", "errors", "provisions", "registry", "scenario", "sampling", "backends",
-            "model", "results", "sensitivity", "plot", "report", "_version"},
+            "model", "results", "sensitivity", "plot", "report", "hindcasting", "_version"},
 }
 #: The one import against the flow, and why: loading a scenario file checks that its
 #: values keep every ledger line finite and within the exact-sum range, which takes a

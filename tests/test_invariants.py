@@ -90,7 +90,8 @@ def draws_of(
 
 
 #: The inputs the enforcement pipeline and its two provisions read.
-PIPELINE = [n for n in INPUTS if REG[n].provision in ("hiring", "removals")]
+PIPELINE = [n for n in INPUTS if REG[n].provision in ("hiring", "removals")
+            or n in ("detainers_per_year",)]
 
 
 def same_dollar_year(names: Sequence[str], dollar_year: int) -> dict[str, dict[str, object]]:
@@ -217,8 +218,8 @@ def test_costs_scale_linearly_with_one_unit_cost(
 
 
 # -- (b) the pipeline: monotone in capacity, never more out than in --------------------
-CAPACITY = ["ero_officers_added", "ero_officers_baseline", "arrests_per_officer_year",
-            "hires_per_year_max"]
+CAPACITY = ["ero_officers_added", "ero_officers_baseline", "at_large_arrests_per_officer_year",
+            "hires_per_year_max", "detainers_per_year", "custodial_arrests_per_detainer"]
 
 
 @PROPERTY
@@ -252,10 +253,11 @@ def test_pipeline_never_puts_out_more_than_came_in(values: dict[str, np.ndarray]
     assert np.all(f.arrests <= f.demand + tol)
     assert np.all(f.arrests >= 0)
     assert np.all(np.cumsum(f.arrests, axis=1) <= enforceable[:, None] + tol)
-    assert np.all(f.removals <= f.cases_completed + tol)
+    assert np.all(f.removals - f.summary_removals <= f.court_completions_interior + tol)
     assert np.all(f.court_backlog >= 0)
     assert np.all(f.hires <= values["hires_per_year_max"][:, None])
-    assert np.all(f.detention_adp <= values["detention_beds"][:, None] * (1 + 1e-12))
+    beds = values["detention_beds"] * (1 + values["detention_overrun_share"])
+    assert np.all(f.detention_adp <= beds[:, None] * (1 + 1e-12))
     assert np.all(f.officers >= 0)
 
 
@@ -271,18 +273,23 @@ UNLIMITED = ec.Scenario(
 
 
 def _per_person(v: Mapping[str, np.ndarray], first_year_share: np.ndarray) -> dict[str, np.ndarray]:
-    """Window totals of each removals line by hand, shape (draws,)."""
+    """Window totals of each removals line by hand, shape (draws,): everyone arrested is
+    removed at once (summary route), or heard and ordered removed at the detained or
+    released rate, every order executed at its rate (no border-origin caseload)."""
     people = v["removable_population"] * (1 - v["self_departure_share"])
     detained = people * v["detention_share"]
+    s, d = v["summary_removal_share"], v["detention_share"]
+    removed = people * (s + (1 - s) * (
+        d * v["removal_order_share_detained"] * v["execution_rate_detained"]
+        + (1 - d) * v["removal_order_share_released"] * v["execution_rate_released"]))
     peak_adp = detained * first_year_share * v["detention_days"] / 365
     return {
         "apprehension": people * v["apprehension_cost_per_arrest"],
         "detention": detained * v["detention_days"] * v["bed_day_cost"],
         "alternatives to detention":
             (people - detained) * v["atd_days"] * v["atd_cost_per_day"],
-        "legal processing": people * v["legal_cost_per_case"],
-        "transport": people * v["removal_rate_after_arrest"] * (1 - v["no_transport_share"])
-            * v["transport_cost_per_removal"],
+        "legal processing": people * (1 - s) * v["legal_cost_per_case"],
+        "transport": removed * (1 - v["no_transport_share"]) * v["transport_cost_per_removal"],
         "detention bed capital":
             np.maximum(peak_adp - v["detention_beds_existing"], 0) * v["bed_capital_cost"],
     }
@@ -292,10 +299,11 @@ def _unlimited(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     d = next(iter(values.values())).size
     return {
         **values,
-        "arrests_per_officer_year": np.full(d, INF),
+        "at_large_arrests_per_officer_year": np.full(d, INF),
         "detention_beds": np.full(d, INF),
         "immigration_judges": np.full(d, INF),
         "court_backlog_initial": np.zeros(d),
+        "border_apprehensions": np.zeros(d),
     }
 
 
@@ -484,7 +492,7 @@ def test_zero_officers_with_unlimited_productivity_arrest_everyone() -> None:
     values.update(
         ero_officers_baseline=np.zeros(d),
         ero_officers_added=np.zeros(d),
-        arrests_per_officer_year=np.full(d, INF),
+        at_large_arrests_per_officer_year=np.full(d, INF),
         removable_population=np.array([0.0, 1e3, 11e6]),
         self_departure_share=np.array([0.0, 0.2, 1.0]),
     )
@@ -508,11 +516,12 @@ def test_unlimited_capacities_times_zero_are_unlimited() -> None:
         court_backlog_initial=np.zeros(d),
     )
     f = run(values).flows
-    np.testing.assert_array_equal(f.cases_completed, f.arrests)
+    np.testing.assert_allclose(f.cases_completed, f.court_receipts, rtol=1e-12)
     np.testing.assert_array_equal(f.court_backlog, 0.0)
     np.testing.assert_allclose(
         f.detained_bed_days,
-        f.arrests * values["detention_share"][:, None] * values["detention_days"][:, None],
+        (f.arrests + f.border_apprehensions)
+        * values["detention_share"][:, None] * values["detention_days"][:, None],
     )
     np.testing.assert_allclose(f.hires[:, 0], values["ero_officers_added"] + (
         values["ero_officers_baseline"] * values["attrition_rate"]))

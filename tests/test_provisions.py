@@ -146,7 +146,8 @@ def test_pipeline_trainees_start_work_only_after_basic_training() -> None:
             "hires_per_year_max": float("inf"),
             "attrition_rate": 0,
             "training_weeks": 26,
-            "arrests_per_officer_year": 1,
+            "at_large_arrests_per_officer_year": 1,
+            "detainers_per_year": 0,
             "removable_population": 1e9,
         },
     )
@@ -162,52 +163,71 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
     lines, res = book(
         "removals",
         {
-            # 10 officers, no hiring, 30 arrests each: 300 arrests a year.
+            # 10 officers, no hiring, 30 at-large arrests each, and 100 detainers at 0.5
+            # arrests each: 300 + 50 = 350 arrests, the whole enforceable population.
             "ero_officers_baseline": 10,
             "ero_officers_added": 0,
             "attrition_rate": 0,
-            "arrests_per_officer_year": 30,
-            # 1000 removable, 10% leave on their own: 900 to arrest, no program deadline.
-            "removable_population": 1000,
-            "self_departure_share": 0.1,
+            "at_large_arrests_per_officer_year": 30,
+            "detainers_per_year": 100,
+            "custodial_arrests_per_detainer": 0.5,
+            "removable_population": 350,
+            "self_departure_share": 0,
             "removal_program_years": float("inf"),
-            # Half detained for 73 days; 20 beds (10 already existed).
-            "detention_share": 0.5,
+            # a fifth removed without a new court case
+            "summary_removal_share": 0.2,
+            # the border: 100 apprehensions, 50 court receipts, 30 removals a year
+            "border_apprehensions": 100,
+            "border_court_receipts_per_apprehension": 0.5,
+            "border_removals_per_apprehension": 0.3,
+            # 60% detained for 73 days (a fifth of a year); 36 beds (10 already existed)
+            "detention_share": 0.6,
             "detention_days": 73,
-            "detention_beds": 20,
+            "detention_beds": 36,
+            "detention_overrun_share": 0,
             "detention_beds_existing": 10,
             "bed_day_cost": usd(100),
             "bed_capital_cost": usd(50_000),
             "atd_cost_per_day": usd(5),
             "atd_days": 100,
-            # Courts: 2 judges x 100 cases, 50 cases pending at the start.
+            # courts: 2 judges x 123 completions, 50 cases pending at the start
             "immigration_judges": 2,
-            "cases_per_judge_year": 100,
+            "cases_per_judge_year": 123,
             "court_backlog_initial": 50,
-            "removal_rate_after_arrest": 0.5,
+            "removal_order_share_detained": 0.75,
+            "execution_rate_detained": 0.9,
+            "removal_order_share_released": 0.5,
+            "execution_rate_released": 0.2,
             "apprehension_cost_per_arrest": usd(1_000),
             "legal_cost_per_case": usd(2_000),
             "transport_cost_per_removal": usd(1_500),
             "no_transport_share": 0.2,
         },
-        years=4,
+        years=2,
     )
-    # Arrests: min(remaining 900, 300): 300, 300, 300, then 0 (all 900 arrested).
-    arrests = np.array([300.0, 300.0, 300.0, 0.0])
-    # Detention: 300 x 0.5 x 73 = 10,950 bed-days needed; 20 beds x 365 = 7,300
-    # available: 7,300 used, 2/3 of the detained placed; ADP = 20.
-    bed_days = np.array([7300.0, 7300.0, 7300.0, 0.0])
-    # ATD: the 150 never detained plus the 1/3 of the 150 who did not fit = 200.
-    atd_people = np.array([200.0, 200.0, 200.0, 0.0])
-    # New beds: peak ADP 20 above the 10 existing, once, in FY1.
-    new_beds = np.array([10.0, 0.0, 0.0, 0.0])
-    # Courts: 200 completions a year. Pending 50 + 300 = 350 -> backlog 150;
-    # 450 -> 250; 550 -> 350; 350 -> 150. Removals = 200 x 0.5 = 100 a year.
-    removals = np.array([100.0, 100.0, 100.0, 100.0])
+    arrests = np.array([350.0, 0.0])
+    # FY1: 70 removed at once, 280 NTAs. Detention: (350 + 100) x 0.6 = 270 people need
+    # 73 days, 19,710 bed-days; 36 beds x 365 = 13,140: 2/3 placed, ADP 36; 140 interior
+    # arrestees held, 210 on ATD; 26 new beds. FY2: the border's 60 x 73 = 4,380 fit.
+    bed_days = np.array([13_140.0, 4_380.0])
+    atd_people = np.array([210.0, 0.0])
+    new_beds = np.array([26.0, 0.0])
+    # Courts, FY1: 280 x 0.6 x 2/3 = 112 detained NTAs heard first; 246 - 112 = 134
+    # completions left for a queue of 168 interior + 100 other (50 pending + 50 border):
+    # half each, 84 interior and 50 other completed; 134 pending. FY2: the 84 + 50 + 50
+    # pending all completed (184 < 246).
+    receipts = np.array([330.0, 50.0])
+    # Removals: 70 + 112 x 0.75 x 0.9 + 84 x 0.5 x 0.2 = 154; FY2: 84 x 0.5 x 0.2 = 8.4.
+    removals = np.array([154.0, 8.4])
     flows = res.pipeline()
     np.testing.assert_allclose(flows["arrests"], arrests)
-    np.testing.assert_allclose(flows["court_backlog"], [150.0, 250.0, 350.0, 150.0])
+    np.testing.assert_allclose(flows["detention_adp"], [36.0, 12.0])
+    np.testing.assert_allclose(flows["cases_completed"], [246.0, 184.0])
+    np.testing.assert_allclose(flows["court_backlog"], [134.0, 0.0])
+    np.testing.assert_allclose(flows["court_backlog_interior"], [84.0, 0.0])
+    np.testing.assert_allclose(flows["removal_orders"], [126.0, 42.0])
     np.testing.assert_allclose(flows["removals"], removals)
+    np.testing.assert_allclose(flows["removals_total"], removals + 30)
     fed = ("federal", "outlay")
     check(
         lines,
@@ -215,8 +235,8 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
             "apprehension": (*fed, arrests * 1_000),
             "detention": (*fed, bed_days * 100),
             "alternatives to detention": (*fed, atd_people * 100 * 5),
-            "legal processing": (*fed, arrests * 2_000),
-            "transport": (*fed, removals * (1 - 0.2) * 1_500),
+            "legal processing": (*fed, receipts * 2_000),
+            "transport": (*fed, (removals + 30) * (1 - 0.2) * 1_500),
             "detention bed capital": (*fed, new_beds * 50_000),
         },
     )
@@ -396,17 +416,24 @@ def test_tax_base_loses_taxes_of_people_removed_in_earlier_years_only() -> None:
     lines, res = book(
         "tax_base",
         {
-            # 150 removals a year: 10 officers x 30 arrests, all cases completed
-            # at once (no backlog, unlimited courts and beds), half removed.
+            # 150 removals a year: 10 officers x 30 arrests (no detainers, no border
+            # caseload), all cases completed at once (no backlog, unlimited courts and
+            # beds), every case ordered removed and half the orders carried out.
             "ero_officers_baseline": 10,
             "ero_officers_added": 0,
             "attrition_rate": 0,
-            "arrests_per_officer_year": 30,
+            "at_large_arrests_per_officer_year": 30,
+            "detainers_per_year": 0,
+            "border_apprehensions": 0,
             "removable_population": 10_000,
             "detention_beds": float("inf"),
             "immigration_judges": float("inf"),
             "court_backlog_initial": 0,
-            "removal_rate_after_arrest": 0.5,
+            "summary_removal_share": 0,
+            "removal_order_share_detained": 1,
+            "removal_order_share_released": 1,
+            "execution_rate_detained": 0.5,
+            "execution_rate_released": 0.5,
             "state_local_taxes_per_person": usd(1_000),
             "federal_taxes_per_person": usd(2_000),
         },

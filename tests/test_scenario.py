@@ -92,11 +92,13 @@ def test_policy_scenarios_are_measured_against_pre_eo_2016(name: str) -> None:
     assert sc.baseline.baseline is None
 
 
-def test_pre_eo_2016_uses_the_fy2016_arrest_rate() -> None:
-    # PARAMETERS.md: FY2016 ~110,104 arrests / 5,800 officers = 19.0, "use in pre_eo_2016"
-    setting = load_scenario("pre_eo_2016").settings()["arrests_per_officer_year"]
-    assert setting.value == 19.0
-    assert setting.value == pytest.approx(110_104 / 5_800, abs=0.05)
+def test_pre_eo_2016_uses_the_fy2016_detainers() -> None:
+    """The baseline's arrests follow FY2016's detainers (TRAC: 85,720) at the FY2012-FY2016
+    relation; with ~5,800 officers it gives back FY2016's 110,104 arrests to 1%."""
+    sc = load_scenario("pre_eo_2016")
+    assert sc.settings()["detainers_per_year"].value == 85_720
+    arrests = ec.evaluate(sc).pipeline().loc[2017, "arrests"]
+    assert arrests == pytest.approx(110_104, rel=0.01)
 
 
 # AAF (2015) table: component totals, $B of 2015; 11.2M people, 20% leave on their own.
@@ -727,7 +729,7 @@ def test_dollar_year_on_a_parameter(write_toml: WriteToml) -> None:
     "name",
     [
         "hires_per_year_max",
-        "arrests_per_officer_year",
+        "at_large_arrests_per_officer_year",
         "detention_beds",
         "immigration_judges",
         "removal_program_years",
@@ -960,8 +962,8 @@ def test_fixed_removes_every_distribution() -> None:
     assert fixed.baseline.uncertain() == []
     central = {n: s.value for n, s in sc.settings().items()}
     assert {n: s.value for n, s in fixed.settings().items()} == central
-    # the baseline keeps its own central values (FY2016 arrest rate, not the registry's)
-    assert fixed.baseline.settings()["arrests_per_officer_year"].value == 19.0
+    # the baseline keeps its own central values (FY2016 detainers, not the registry's)
+    assert fixed.baseline.settings()["detainers_per_year"].value == 85_720
     assert sc.uncertain()  # the original keeps its distributions
 
 

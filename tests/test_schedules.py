@@ -342,11 +342,13 @@ def test_the_pipeline_chart_draws_a_scheduled_capacity_by_year() -> None:
     sc = Scenario(name="t", parameters={"immigration_judges": {"by_year": JUDGES["by_year"]}})
     ax = plot.pipeline(ec.evaluate(sc))
     texts = [t.get_text() for a in ax.figure.axes for t in a.texts]
-    assert any(t == "court capacity 140K\u2013315K" for t in texts), texts
+    assert any(t == "court capacity 112K\u2013252K" for t in texts), texts
     steps = [line for a in ax.figure.axes for line in a.lines
              if line.get_drawstyle() == "steps-mid"]
     [step] = steps
-    assert step.get_ydata().tolist() == [210000.0] * 2 + [315000.0] * 3 + [140000.0] * 5
+    cases = ec.registry()["cases_per_judge_year"].value
+    expected = [300 * cases] * 2 + [450 * cases] * 3 + [200 * cases] * 5
+    assert step.get_ydata().tolist() == pytest.approx(expected, rel=1e-12)
 
 
 def test_every_input_scheduled_at_once() -> None:

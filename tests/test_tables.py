@@ -132,13 +132,13 @@ def test_describe_distribution_in_reading_order() -> None:
         name="d",
         parameters={
             "hires_per_year_max": {"dist": "pert", "high": 3000, "mode": 1500, "low": 371},
-            "arrests_per_officer_year": {"dist": "lognormal", "ci90": [15, 35]},
+            "at_large_arrests_per_officer_year": {"dist": "lognormal", "ci90": [3, 6]},
             "ero_officers_added": 5000,
         },
     )
     s = sc.settings()
     assert describe_distribution(s["hires_per_year_max"]) == "pert(low=371, mode=1500, high=3000)"
-    assert describe_distribution(s["arrests_per_officer_year"]) == "lognormal(ci90=[15, 35])"
+    assert describe_distribution(s["at_large_arrests_per_officer_year"]) == "lognormal(ci90=[3, 6])"
     assert describe_distribution(s["ero_officers_added"]) == "fixed"
 
 

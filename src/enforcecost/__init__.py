@@ -17,7 +17,7 @@ from typing import Any
 from . import sensitivity
 from ._version import __version__
 from .errors import Problem, ScenarioError
-from .hindcast import Hindcast, hindcast
+from .hindcasting import Hindcast, hindcast
 from .model import evaluate, simulate
 from .provisions import PROVISIONS
 from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info

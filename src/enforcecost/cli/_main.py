@@ -10,7 +10,7 @@ from collections.abc import Callable
 from .._version import __version__
 from ..backends import DaskMissingError, tune_malloc
 from ..errors import ScenarioError
-from . import _params, _run, _sensitivity, _series, _validate
+from . import _hindcast, _params, _run, _sensitivity, _series, _validate
 from ._console import PROG, err
 from ._outdir import Terminated, orderly_exit
 from ._parser import common
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _validate.add_parser(sub)
     _params.add_parser(sub)
     _series.add_parser(sub)
+    _hindcast.add_parser(sub)
     return parser
 
 

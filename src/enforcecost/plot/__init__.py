@@ -21,7 +21,9 @@ provision and year), :func:`waterfall` (baseline to policy by provision),
 :func:`distribution` (window total), :func:`compare` (scenarios) and
 :func:`pipeline` (officers, arrests, detention, courts and removals against
 their capacities, as small multiples: with ``ax=None`` it returns the first of
-its panels, with ``ax`` it draws the panels inside that Axes).
+its panels, with ``ax`` it draws the panels inside that Axes) and
+:func:`hindcast` (a hindcast's pipeline beside the published outcomes, a panel
+per quantity: it returns the Figure and takes ``fig=`` instead of ``ax=``).
 
 :func:`style` is the house style for your own figures: ``with plot.style():``
 applies the report's fonts, colours (the Okabe–Ito cycle) and axes, and its
@@ -57,6 +59,7 @@ from . import _style as _st
 from ._compare import compare
 from ._distribution import distribution
 from ._fan import fan
+from ._hindcast import hindcast
 from ._morris import morris
 from ._pipeline import pipeline
 from ._sobol import sobol
@@ -69,6 +72,7 @@ __all__ = [
     "compare",
     "distribution",
     "fan",
+    "hindcast",
     "morris",
     "pipeline",
     "sobol",

@@ -46,7 +46,8 @@ alternatives to detention (``atd_people``). *Why this rule*: before the order IC
 held its population at or just over the funded level (FY2012–FY2016), and ran
 over it in FY2018–FY2019 only by reprogramming funds — an outcome the model
 must not assume. New beds are the rise of the peak ADP above
-``detention_beds_existing``.
+``detention_beds_existing`` (run over by the same share: the overrun is ICE
+holding more people in the beds it has, not building).
 
 **Courts.** Receipts are interior NTAs plus border-origin receipts. Capacity is
 ``immigration_judges`` × ``cases_per_judge_year`` completions. Detained NTAs are
@@ -226,7 +227,9 @@ def run_pipeline(p: Params, years: int) -> Flows:
                         "detention_beds", "detention_overrun_share")
     court_cap = per_year(capacity, "immigration_judges", "cases_per_judge_year")
     d_share, d_days = given("detention_share"), given("detention_days")
-    beds_existing = given("detention_beds_existing")
+    # beds in use without building: the existing beds, run over as ICE ran its funded ones
+    beds_existing = per_year(lambda b, o: b * (1.0 + o), "detention_beds_existing",
+                             "detention_overrun_share")
     attrition, hires_max = given("attrition_rate"), given("hires_per_year_max")
     summary_share = given("summary_removal_share")
     border = given("border_apprehensions")
@@ -248,7 +251,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
     pending_interior = np.zeros(draws)
     arrested = np.zeros(draws)
     removed = np.zeros(draws)
-    peak_beds = col("detention_beds_existing").copy()
+    peak_beds = beds_existing[0].copy()
     last_hires = np.zeros(draws)
     # the program's population due each year, for every year at once (years, draws)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -2,8 +2,9 @@
 
 :func:`report_content` runs the tornado study (once), builds the tables per
 perspective and basis, the headline, the drivers, the parameters used, the
-non-monetized register and the manifest; :mod:`._markdown`, :mod:`._pdf`,
-:mod:`._workbook` and :mod:`._figures` write them.
+non-monetized register and the manifest, and for a scenario marked
+``hindcast = true`` runs the hindcast (once) and words it; :mod:`._markdown`,
+:mod:`._pdf`, :mod:`._workbook` and :mod:`._figures` write them.
 """
 
 from __future__ import annotations
@@ -11,23 +12,26 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
+from ..hindcasting import Hindcast, hindcast
 from ..results import PrecisionWarning, Result
+from ..scenario import Sampler
 from ..sensitivity import tornado
 from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
 from ._cells import money_words
 from ._frames import parameters_used
+from ._hindcast_view import hindcast_findings, hindcast_rows
 from ._labels import perspectives_with_lines
 from ._manifest import RunManifest, run_manifest, scenario_record
 
 if TYPE_CHECKING:
     from ..sensitivity import TornadoResult
 
-__all__ = ["Driver", "ReportContent", "chart_names", "report_content"]
+__all__ = ["Driver", "ReportContent", "chart_names", "report_content", "run_hindcast"]
 
 #: Drivers listed in the Markdown and PDF reports (the workbook has them all).
 TOP_DRIVERS = 12
@@ -74,6 +78,14 @@ class ReportContent:
         :func:`~enforcecost.report.parameters_used`.
     nonmonetized, pipeline : DataFrame
     manifest : RunManifest
+    hindcast : Hindcast or None
+        For a scenario marked ``hindcast = true``: its pipeline beside the
+        published outcomes, on the result's draws, seed and sampler (None
+        otherwise).
+    hindcast_rows : DataFrame or None
+        Its table as the reports show it (:func:`._hindcast_view.hindcast_rows`).
+    hindcast_findings : str
+        What it shows, in one paragraph ('' without a hindcast).
     """
 
     result: Result
@@ -88,6 +100,9 @@ class ReportContent:
     nonmonetized: pd.DataFrame
     pipeline: pd.DataFrame
     manifest: RunManifest
+    hindcast: Hindcast | None = None
+    hindcast_rows: pd.DataFrame | None = None
+    hindcast_findings: str = ""
 
     @property
     def policy_parameters(self) -> pd.DataFrame:
@@ -106,8 +121,9 @@ class ReportContent:
         )
 
 
-def chart_names(res: Result, tornado: bool) -> tuple[str, ...]:
-    """The charts of a report, by file stem, in the order they are shown."""
+def chart_names(res: Result, tornado: bool, hindcast: bool = False) -> tuple[str, ...]:
+    """The charts of a report, by file stem, in the order they are shown (the
+    ``hindcast`` chart is shown in its own section)."""
     names = ["stacked_federal", "fan_federal"]
     if res.has_baseline:
         names.append("waterfall_federal")
@@ -116,7 +132,27 @@ def chart_names(res: Result, tornado: bool) -> tuple[str, ...]:
     names.append("pipeline")
     if tornado:
         names.append("tornado_federal")
+    if hindcast:
+        names.append("hindcast")
     return tuple(names)
+
+
+def run_hindcast(res: Result, *, sampler: str | None = None,
+                 seed: int | None = None) -> Hindcast | None:
+    """The hindcast of a scenario marked ``hindcast = true`` (None for any other).
+
+    On the draws, seed and sampler of the result being reported, so the report's
+    hindcast is the run's: a Monte Carlo result's draws (the scenario's ``[run]``
+    draws for central values, since a band needs draws), and ``seed`` and
+    ``sampler`` as given to the report, else the scenario's ``[run]``.
+    """
+    sc = res.scenario
+    if not sc.hindcast:
+        return None
+    draws = sc.run.draws if res.deterministic else res.draws
+    kind = sc.run.sampler if sampler is None else cast(Sampler, sampler)  # checked there
+    return hindcast(sc, draws=max(draws, 2), seed=sc.run.seed if seed is None else seed,
+                    sampler=kind)
 
 
 def _headline(res: Result) -> tuple[str, ...]:
@@ -158,7 +194,8 @@ def report_content(
 
     The arguments are those of :func:`~enforcecost.report.write_report`; the
     tornado study runs here, once, when ``drivers`` and the scenario has
-    uncertain inputs.
+    uncertain inputs, and so does the hindcast of a scenario marked
+    ``hindcast = true`` (:func:`run_hindcast`).
 
     Returns
     -------
@@ -181,6 +218,7 @@ def report_content(
         None if tor is None else tor.to_frame().join(policy.set_index("name")[["citation"]])
     )
     record = scenario_record(res, sampler=sampler, seed=seed)
+    past = run_hindcast(res, sampler=sampler, seed=seed)
     return ReportContent(
         result=res,
         headline=_headline(res),
@@ -189,9 +227,12 @@ def report_content(
         percentiles=percentiles,
         tornado=tor,
         drivers_table=drivers_table,
-        charts=chart_names(res, tor is not None),
+        charts=chart_names(res, tor is not None, past is not None),
         parameters=params,
         nonmonetized=res.nonmonetized(),
         pipeline=res.pipeline(),
         manifest=run_manifest([record], command=command),
+        hindcast=past,
+        hindcast_rows=None if past is None else hindcast_rows(past),
+        hindcast_findings="" if past is None else hindcast_findings(past),
     )

@@ -15,16 +15,18 @@ from ._content import ReportContent
 __all__ = ["draw_charts", "save_charts"]
 
 
-def _figure(ax: Axes) -> Figure:
-    fig = ax.get_figure(root=True)
+def _figure(drawn: Axes | Figure) -> Figure:
+    if isinstance(drawn, Figure):  # a chart of several panels returns its figure
+        return drawn
+    fig = drawn.get_figure(root=True)
     assert fig is not None  # a chart's axes are always on a figure
     return fig
 
 
 def draw_charts(content: ReportContent) -> dict[str, Figure]:
     """Every chart of :attr:`ReportContent.charts`, by file stem (close them when done)."""
-    res, tor = content.result, content.tornado
-    draw: dict[str, Callable[[], Axes]] = {
+    res, tor, past = content.result, content.tornado, content.hindcast
+    draw: dict[str, Callable[[], Axes | Figure]] = {
         "stacked_federal": lambda: plot.stacked(res, "federal"),
         "fan_federal": lambda: plot.fan(res, "federal"),
         "waterfall_federal": lambda: plot.waterfall(res, "federal"),
@@ -33,6 +35,8 @@ def draw_charts(content: ReportContent) -> dict[str, Figure]:
     }
     if tor is not None:
         draw["tornado_federal"] = lambda: plot.tornado(tor)
+    if past is not None:
+        draw["hindcast"] = lambda: plot.hindcast(past)
     return {name: _figure(draw[name]()) for name in content.charts}
 
 

@@ -28,7 +28,8 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:,.0f}") -> str:
 
 
 def report_markdown(content: ReportContent) -> str:
-    """One scenario's report: headline, tables, charts, drivers, parameters, register."""
+    """One scenario's report: headline, tables, charts, the hindcast (of a scenario marked
+    ``hindcast = true``), drivers, parameters, register."""
     res = content.result
     sc = res.scenario
     md = [f"# {sc.name}", "", sc.description, "", "## Headline", "",
@@ -38,7 +39,8 @@ def report_markdown(content: ReportContent) -> str:
                units_line(res, "nominal"), "",
                markdown_table(content.tables[f"{perspective}_nominal"]), ""]
     md += ["## Charts", ""]
-    md += [f"![{name}](figures/{name}.png)" for name in content.charts]
+    md += [f"![{name}](figures/{name}.png)" for name in content.charts if name != "hindcast"]
+    md += _hindcast_section(content)
     if content.tornado is not None:
         md += ["", "## What drives the federal estimate (one at a time)", "",
                "Inputs marked [A] rest on assumptions, not sources.", ""]
@@ -61,6 +63,27 @@ def report_markdown(content: ReportContent) -> str:
            for _, r in content.nonmonetized.iterrows()]
     md += ["", f"*enforcecost {__version__}; see manifest.json to rerun this report.*", ""]
     return "\n".join(md)
+
+
+def _hindcast_section(content: ReportContent) -> list[str]:
+    """The hindcast's section: what it shows, its table and its chart (none without one)."""
+    past, rows = content.hindcast, content.hindcast_rows
+    if past is None or rows is None:
+        return []
+    md = ["", "## Hindcast: the model against what ICE and EOIR published", "",
+          f"The policy side's pipeline, mean and 90% band (5th to 95th percentile) of "
+          f"{past.draws:,} draws ({past.sampler} sampler, seed {past.seed}), beside the "
+          "published outcomes (`enforcecost series --role actual`), year by year. "
+          "Behavioural parameters come from FY2016-and-earlier data; the published values "
+          "are compared with, never fitted. Error = model mean / published value - 1.", "",
+          "**What the hindcast shows.** " + content.hindcast_findings, "",
+          "| " + " | ".join(rows.columns) + " |",
+          "|" + "---|" * len(rows.columns)]
+    md += ["| " + " | ".join(str(v) for v in r) + " |"
+           for r in rows.itertuples(index=False)]
+    if "hindcast" in content.charts:
+        md += ["", "![hindcast](figures/hindcast.png)"]
+    return md
 
 
 def comparison_markdown(frame: pd.DataFrame) -> str:

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 
+from .. import plot
 from .._version import __version__
 from ..vocab import PERSPECTIVE_LABELS
 from ._cells import money_words
 from ._content import ReportContent
+from ._hindcast_view import hindcast_lines
 from ._labels import units_line
 from ._render import render_table
 
@@ -92,13 +96,59 @@ def _register_lines(content: ReportContent) -> list[str]:
     return lines
 
 
+#: The hindcast page: the sizes of the paragraph (sans serif) and the table
+#: (monospaced), in points, and the characters a line of the paragraph holds.
+_PARAGRAPH_SIZE, _TABLE_SIZE, _PARAGRAPH_CHARS = 7.5, 6.2, 136
+
+
+def _hindcast_page(pdf: PdfPages, content: ReportContent) -> None:
+    """The hindcast on a page of its own: the chart above, what it shows and its table
+    below (laid out from the bottom up: the chart takes the room the words leave)."""
+    past = content.hindcast
+    if past is None:
+        return
+    page = Figure(figsize=_PAGE, layout="constrained")
+    page.text(0.06, 0.975, "Hindcast: the model against what ICE and EOIR published",
+              fontsize=13, weight="bold", va="top")
+    page.text(0.06, 0.02, f"enforcecost {__version__}", fontsize=7, color="0.4")
+    table = [ln for ln in hindcast_lines(past) if ln]  # no blank lines between quantities
+    below = page.text(0.06, 0.045, "\n".join(table), fontsize=_TABLE_SIZE,
+                      family="monospace", va="bottom")
+    intro = (f"Model: mean and 90% band (5th to 95th percentile) of {past.draws:,} draws "
+             f"({past.sampler} sampler, seed {past.seed}). Published: enforcecost series "
+             "--role actual. Behavioural parameters come from FY2016-and-earlier data; the "
+             "published values are compared with, never fitted. Error = model mean / "
+             "published - 1.")
+    words = [*textwrap.wrap(intro, _PARAGRAPH_CHARS, break_on_hyphens=False), "",
+             *textwrap.wrap("What the hindcast shows. " + content.hindcast_findings,
+                            _PARAGRAPH_CHARS, break_on_hyphens=False)]
+    gap = 0.012
+    above = page.text(0.06, _top(page, below) + gap / 3, "\n".join(words).replace("$", r"\$"),
+                      fontsize=_PARAGRAPH_SIZE, va="bottom", linespacing=1.35)
+    bottom = _top(page, above) + gap
+    plot.hindcast(past, fig=page, title="")
+    engine = page.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):  # the chart keeps above the words
+        engine.set(rect=(0.03, bottom, 0.94, 0.94 - bottom))
+    pdf.savefig(page)  # type: ignore[no-untyped-call]
+
+
+def _top(page: Figure, text: Text) -> float:
+    """Where ``text`` ends at the top, as a fraction of the page's height."""
+    box = text.get_window_extent()
+    return float(page.transFigure.inverted().transform((0.0, box.y1))[1])
+
+
 def write_pdf(content: ReportContent, figures: Mapping[str, Figure], path: Path) -> None:
-    """Write the report: headline and tables, the charts, the drivers (with a
+    """Write the report: headline and tables, the charts, the hindcast (of a scenario
+    marked ``hindcast = true``: chart and table on a page), the drivers (with a
     tornado study), the parameters used and the non-monetized effects."""
     with PdfPages(path) as pdf:
         _text_pages(pdf, content.result.scenario.name, _first_page(content), size=6.2)
-        for fig in figures.values():
-            pdf.savefig(fig)
+        for name, fig in figures.items():
+            if name != "hindcast":  # drawn on its own page, with its table
+                pdf.savefig(fig)
+        _hindcast_page(pdf, content)
         drivers = _driver_lines(content)
         if drivers:
             _text_pages(pdf, "What drives the federal estimate", [

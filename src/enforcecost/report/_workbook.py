@@ -13,8 +13,9 @@ __all__ = ["write_workbook"]
 
 def write_workbook(content: ReportContent, path: Path) -> None:
     """Write the CBO tables by perspective and basis, the nominal percentiles, the
-    drivers (with a tornado study), the parameters used, the non-monetized effects
-    and the pipeline, a sheet each."""
+    drivers (with a tornado study), the parameters used, the non-monetized effects,
+    the pipeline and (for a scenario marked ``hindcast = true``) the hindcast's
+    table, a sheet each."""
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         for name, frame in content.tables.items():
             frame.to_excel(book, sheet_name=name[:31])
@@ -24,3 +25,5 @@ def write_workbook(content: ReportContent, path: Path) -> None:
         content.parameters.to_excel(book, sheet_name="parameters", index=False)
         content.nonmonetized.to_excel(book, sheet_name="nonmonetized")
         content.pipeline.to_excel(book, sheet_name="pipeline")
+        if content.hindcast is not None:
+            content.hindcast.table.to_excel(book, sheet_name="hindcast", index=False)

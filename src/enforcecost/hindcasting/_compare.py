@@ -106,13 +106,13 @@ class Hindcast:
             if t.empty:
                 continue
             lines += [f"{c.label} ({c.series})", head]
-            for r in t.itertuples(index=False):
-                band = f"{_n(r.p5)} - {_n(r.p95)}"
-                mark = "*" if not r.in_band else " "
+            for r in t.to_dict("records"):
+                band = f"{_n(r['p5'])} - {_n(r['p95'])}"
+                mark = "*" if not r["in_band"] else " "
                 verdict = ("" if c.tolerance is None else
-                           f"±{c.tolerance:.0%} {'met' if r.within else 'MISSED'}")
-                lines.append(f"{r.fiscal_year:<6}{_n(r.actual):>11}{_n(r.mean):>12}"
-                             f"{band:>22}{mark}{r.error:>+8.1%}  {verdict}")
+                           f"±{c.tolerance:.0%} {'met' if r['within'] else 'MISSED'}")
+                lines.append(f"{r['fiscal_year']:<6}{_n(r['actual']):>11}{_n(r['mean']):>12}"
+                             f"{band:>22}{mark}{r['error']:>+8.1%}  {verdict}")
             if c.rising:
                 ok = bool(np.all(np.diff(t["mean"].to_numpy()) > 0))
                 lines.append(f"{'':<6}rising every year, as published: "
@@ -131,7 +131,7 @@ class Hindcast:
         return chart(self, **kwargs)
 
 
-def _n(x: float) -> str:
+def _n(x: Any) -> str:
     return f"{x:,.0f}"
 
 
@@ -210,14 +210,15 @@ def hindcast(
         mean = values.mean(axis=0)
         base_mean = (np.asarray(getattr(base.flows, c.quantity)).mean(axis=0)
                      if base is not None else np.full(len(fiscal_years), np.nan))
-        for r in pub.itertuples(index=False):
-            t = int(r.fiscal_year - fiscal_years[0])
-            err = mean[t] / r.value - 1.0
+        for year, value, quality in zip(pub["fiscal_year"].tolist(), pub["value"].tolist(),
+                                        pub["quality"].tolist(), strict=True):
+            t = int(year) - int(fiscal_years[0])
+            err = mean[t] / value - 1.0
             rows.append({
-                "quantity": c.quantity, "label": c.label, "fiscal_year": int(r.fiscal_year),
-                "actual": float(r.value), "quality": r.quality, "mean": float(mean[t]),
+                "quantity": c.quantity, "label": c.label, "fiscal_year": int(year),
+                "actual": float(value), "quality": quality, "mean": float(mean[t]),
                 "p5": float(lo[t]), "p95": float(hi[t]), "baseline_mean": float(base_mean[t]),
-                "error": float(err), "in_band": bool(lo[t] <= r.value <= hi[t]),
+                "error": float(err), "in_band": bool(lo[t] <= value <= hi[t]),
                 "tolerance": np.nan if c.tolerance is None else c.tolerance,
                 "within": pd.NA if c.tolerance is None else bool(abs(err) <= c.tolerance),
             })
