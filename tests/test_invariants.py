@@ -291,7 +291,8 @@ def _per_person(v: Mapping[str, np.ndarray], first_year_share: np.ndarray) -> di
         "legal processing": people * (1 - s) * v["legal_cost_per_case"],
         "transport": removed * (1 - v["no_transport_share"]) * v["transport_cost_per_removal"],
         "detention bed capital":
-            np.maximum(peak_adp - v["detention_beds_existing"], 0) * v["bed_capital_cost"],
+            np.maximum(peak_adp - v["detention_beds_existing"] * (1 + v["detention_overrun_share"]),
+                       0) * v["bed_capital_cost"],
     }
 
 

@@ -97,7 +97,8 @@ def test_people_are_conserved_every_year_of_every_draw(case: tuple[dict, int]) -
     for field in FLOW_UNITS:
         v = getattr(f, field)
         assert v.shape == (3, years)
-        assert np.all(np.isfinite(v)) and np.all(v >= 0), field
+        assert np.all(np.isfinite(v)), field
+        assert np.all(v >= 0), field
     # interior arrestees: removed at once, completed in court, or still pending
     _close(f.arrests, f.summary_removals + f.court_completions_interior
            + f.court_backlog_interior - _before(f.court_backlog_interior, 0.0))

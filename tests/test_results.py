@@ -38,7 +38,8 @@ def mc() -> ec.Result:
     sc = ec.load_scenario("eo13768").fixed()
     uncertain = {
         "bed_day_cost": {"dist": "uniform", "low": 126, "high": 164},
-        "at_large_arrests_per_officer_year": {"dist": "triangular", "low": 3, "mode": 4.7, "high": 6},
+        "at_large_arrests_per_officer_year": {"dist": "triangular", "low": 3, "mode": 4.7,
+                                              "high": 6},
     }
     sc = sc.replace(parameters=uncertain, baseline=sc.baseline.replace(parameters=uncertain))
     return ec.simulate(sc, draws=64, seed=7, sampler="random")

@@ -28,9 +28,9 @@ from .vocab import BASES
 
 __all__ = [
     "BASES",
-    "Hindcast",
     "PERSPECTIVES",
     "PROVISIONS",
+    "Hindcast",
     "Output",
     "Parameter",
     "Problem",

@@ -286,9 +286,10 @@ def run_pipeline(p: Params, years: int) -> Flows:
             np.copyto(demand, np.where(_at(capped_program, t), remaining,
                                        np.minimum(due[t], remaining)))
         custodial = np.minimum(custodial_cap[t], demand, out=out["arrests_custodial"][:, t])
-        at_large = np.minimum(capacity(productive, at_large_rate[t]), demand - custodial,
-                              out=out["arrests_at_large"][:, t])
-        arrests = np.add(custodial, at_large, out=out["arrests"][:, t])
+        # the total first, so that an unlimited channel arrests exactly the demand
+        arrests = np.minimum(custodial_cap[t] + capacity(productive, at_large_rate[t]), demand,
+                             out=out["arrests"][:, t])
+        np.subtract(arrests, custodial, out=out["arrests_at_large"][:, t])
         arrested = arrested + arrests
         summary = np.multiply(arrests, summary_share[t], out=out["summary_removals"][:, t])
         nta = np.subtract(arrests, summary, out=out["notices_to_appear"][:, t])
