@@ -142,8 +142,9 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("apprehension_cost_per_arrest",): {("removals", "apprehension")},
     ("bed_day_cost",): {("removals", "detention")},
     ("atd_cost_per_day",): {("removals", "alternatives to detention")},
-    ("legal_cost_per_case",): {("removals", "legal processing")},
-    ("transport_cost_per_removal",): {("removals", "transport")},
+    ("legal_cost_per_case",): {("removals", "ICE attorneys (OPLA)")},
+    ("immigration_court_cost_per_judge_year",): {("removals", "immigration courts (EOIR)")},
+    ("charter_cost_per_person",): {("removals", "transport")},
     ("bed_capital_cost",): {("removals", "detention bed capital")},
     ("local_jail_cost_per_day",): {
         ("detainers", "extra local jail days"),
@@ -171,7 +172,10 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("voice_cost_per_fte",): {("victims_office", "VOICE staff and services")},
     ("report_cost",): {("reporting", "quarterly and implementation reports")},
     ("state_local_taxes_per_person",): {("tax_base", "state and local taxes not paid")},
-    ("federal_taxes_per_person",): {("tax_base", "federal taxes not paid")},
+    ("federal_taxes_per_person",): {("tax_base", "federal taxes not paid (on-budget)")},
+    ("social_security_taxes_per_person",): {
+        ("tax_base", "Social Security taxes not paid (off-budget)")
+    },
 }
 
 
@@ -263,7 +267,8 @@ def test_pipeline_never_puts_out_more_than_came_in(values: dict[str, np.ndarray]
 
 # -- (c) unlimited capacity: the per-person arithmetic of the published studies ---------
 REMOVAL_COSTS = ["apprehension_cost_per_arrest", "bed_day_cost", "atd_cost_per_day",
-                 "legal_cost_per_case", "transport_cost_per_removal", "bed_capital_cost"]
+                 "legal_cost_per_case", "immigration_court_cost_per_judge_year",
+                 "charter_cost_per_person", "bed_capital_cost"]
 UNLIMITED = ec.Scenario(
     name="unlimited capacity",
     provisions=["removals"],
@@ -275,7 +280,9 @@ UNLIMITED = ec.Scenario(
 def _per_person(v: Mapping[str, np.ndarray], first_year_share: np.ndarray) -> dict[str, np.ndarray]:
     """Window totals of each removals line by hand, shape (draws,): everyone arrested is
     removed at once (summary route), or heard and ordered removed at the detained or
-    released rate, every order executed at its rate (no border-origin caseload)."""
+    released rate, every order executed at its rate (no border-origin caseload). With
+    unlimited judges every case is completed in its year, by the judges it needs (a
+    judge counted for at least one case a year); the bed-day rate does not grow."""
     people = v["removable_population"] * (1 - v["self_departure_share"])
     detained = people * v["detention_share"]
     s, d = v["summary_removal_share"], v["detention_share"]
@@ -286,10 +293,13 @@ def _per_person(v: Mapping[str, np.ndarray], first_year_share: np.ndarray) -> di
     return {
         "apprehension": people * v["apprehension_cost_per_arrest"],
         "detention": detained * v["detention_days"] * v["bed_day_cost"],
-        "alternatives to detention":
-            (people - detained) * v["atd_days"] * v["atd_cost_per_day"],
-        "legal processing": people * (1 - s) * v["legal_cost_per_case"],
-        "transport": removed * (1 - v["no_transport_share"]) * v["transport_cost_per_removal"],
+        "alternatives to detention": (people - detained) * v["atd_placement_share"]
+            * v["atd_days"] * v["atd_cost_per_day"],
+        "immigration courts (EOIR)": people * (1 - s) / np.maximum(v["cases_per_judge_year"], 1)
+            * v["immigration_court_cost_per_judge_year"],
+        "ICE attorneys (OPLA)": people * (1 - s) * v["legal_cost_per_case"],
+        "transport": removed * v["charter_removal_share"] * v["charter_cost_per_person"]
+            * v["transport_to_charter_cost_ratio"],
         "detention bed capital":
             np.maximum(peak_adp - v["detention_beds_existing"] * (1 + v["detention_overrun_share"]),
                        0) * v["bed_capital_cost"],
@@ -305,6 +315,7 @@ def _unlimited(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "immigration_judges": np.full(d, INF),
         "court_backlog_initial": np.zeros(d),
         "border_apprehensions": np.zeros(d),
+        "bed_day_cost_real_growth": np.zeros(d),
     }
 
 

@@ -54,9 +54,10 @@ def test_factor_is_the_ratio_of_index_levels(from_year: int, to_year: int, expec
     assert float(cpi_u().factor(from_year, to_year)) == pytest.approx(expected, rel=1e-15)
 
 
-def test_factor_reproduces_the_registry_note_on_legal_cost() -> None:
-    # parameters.toml, legal_cost_per_case: "$817 x CPI-U 2015/2008 (237.017 / 215.303) = $899"
-    assert round(817 * float(cpi_u().factor(2008, 2015))) == 899
+def test_factor_reproduces_the_registry_note_on_social_security_taxes() -> None:
+    # parameters.toml, social_security_taxes_per_person: "2,362 in 2022 dollars, 1,760 in
+    # 2010 dollars"
+    assert round(2362 * float(cpi_u().factor(2022, 2010))) == 1760
 
 
 def test_years_past_the_data_grow_at_inflation_projection() -> None:

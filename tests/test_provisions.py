@@ -186,8 +186,12 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
             "detention_beds": 36,
             "detention_overrun_share": 0,
             "detention_beds_existing": 10,
+            # $100 a bed-day in FY1, growing 10% a year in real terms
             "bed_day_cost": usd(100),
+            "bed_day_cost_real_growth": 0.1,
             "bed_capital_cost": usd(50_000),
+            # half of those not held go on ATD, 100 days at $5
+            "atd_placement_share": 0.5,
             "atd_cost_per_day": usd(5),
             "atd_days": 100,
             # courts: 2 judges x 123 completions, 50 cases pending at the start
@@ -199,18 +203,24 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
             "removal_order_share_released": 0.5,
             "execution_rate_released": 0.2,
             "apprehension_cost_per_arrest": usd(1_000),
+            # the courts cost $400,000 a judge-year; ICE's attorneys $2,000 a case
+            "immigration_court_cost_per_judge_year": usd(400_000),
             "legal_cost_per_case": usd(2_000),
-            "transport_cost_per_removal": usd(1_500),
-            "no_transport_share": 0.2,
+            # 40% of removals on charters at $1,500 a person, 2.5 times that in all
+            "charter_cost_per_person": usd(1_500),
+            "charter_removal_share": 0.4,
+            "transport_to_charter_cost_ratio": 2.5,
         },
         years=2,
     )
     arrests = np.array([350.0, 0.0])
     # FY1: 70 removed at once, 280 NTAs. Detention: (350 + 100) x 0.6 = 270 people need
     # 73 days, 19,710 bed-days; 36 beds x 365 = 13,140: 2/3 placed, ADP 36; 140 interior
-    # arrestees held, 210 on ATD; 26 new beds. FY2: the border's 60 x 73 = 4,380 fit.
+    # arrestees held, 210 not held, of whom half (105) on ATD; 26 new beds. FY2: the
+    # border's 60 x 73 = 4,380 fit.
     bed_days = np.array([13_140.0, 4_380.0])
-    atd_people = np.array([210.0, 0.0])
+    bed_day_cost = np.array([100.0, 110.0])  # 10% real growth after the first year
+    atd_people = np.array([105.0, 0.0])
     new_beds = np.array([26.0, 0.0])
     # Courts, FY1: 280 x 0.6 x 2/3 = 112 detained NTAs heard first; 246 - 112 = 134
     # completions left for a queue of 168 interior + 100 other (50 pending + 50 border):
@@ -221,6 +231,7 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
     removals = np.array([154.0, 8.4])
     flows = res.pipeline()
     np.testing.assert_allclose(flows["arrests"], arrests)
+    np.testing.assert_allclose(flows["atd_people"], atd_people)
     np.testing.assert_allclose(flows["detention_adp"], [36.0, 12.0])
     np.testing.assert_allclose(flows["cases_completed"], [246.0, 184.0])
     np.testing.assert_allclose(flows["court_backlog"], [134.0, 0.0])
@@ -233,13 +244,73 @@ def test_removals_books_each_stage_of_the_pipeline() -> None:
         lines,
         {
             "apprehension": (*fed, arrests * 1_000),
-            "detention": (*fed, bed_days * 100),
+            "detention": (*fed, bed_days * bed_day_cost),
             "alternatives to detention": (*fed, atd_people * 100 * 5),
-            "legal processing": (*fed, receipts * 2_000),
-            "transport": (*fed, (removals + 30) * (1 - 0.2) * 1_500),
+            # the two judges are paid in FY2 too, though they complete only 184 cases
+            "immigration courts (EOIR)": (*fed, [2 * 400_000.0] * 2),
+            "ICE attorneys (OPLA)": (*fed, receipts * 2_000),
+            # $1,500 per removal: 0.4 x 1,500 x 2.5
+            "transport": (*fed, (removals + 30) * 1_500),
             "detention bed capital": (*fed, new_beds * 50_000),
         },
     )
+
+
+COURTS: dict[str, object] = {
+    # 1,000 arrests a year by 10 officers, none detained, every one an NTA; no border
+    # caseload; 5 judges x 100 completions; the courts cost $300,000 a judge-year and
+    # ICE's attorneys $1,000 a case
+    "ero_officers_baseline": 10,
+    "ero_officers_added": 0,
+    "attrition_rate": 0,
+    "at_large_arrests_per_officer_year": 100,
+    "detainers_per_year": 0,
+    "border_apprehensions": 0,
+    "removable_population": 1e9,
+    "detention_share": 0,
+    "summary_removal_share": 0,
+    "court_backlog_initial": 0,
+    "immigration_judges": 5,
+    "cases_per_judge_year": 100,
+    "immigration_court_cost_per_judge_year": usd(300_000),
+    "legal_cost_per_case": usd(1_000),
+}
+
+
+def test_court_costs_follow_the_judges_not_the_backlog() -> None:
+    """Twice the cases with the same judges: the courts cost the same (the backlog
+    grows), ICE's attorneys twice as much; more judges cost more."""
+    lines, res = book("removals", COURTS)
+    np.testing.assert_allclose(res.pipeline()["cases_completed"], [500.0] * 3)
+    np.testing.assert_allclose(res.pipeline()["court_backlog"], [500.0, 1_000.0, 1_500.0])
+    doubled, res2 = book("removals", {**COURTS, "at_large_arrests_per_officer_year": 200})
+    np.testing.assert_allclose(res2.pipeline()["court_backlog"], [1_500.0, 3_000.0, 4_500.0])
+    for got in (lines, doubled):
+        np.testing.assert_allclose(got["immigration courts (EOIR)"].amounts, [5 * 300_000.0] * 3)
+    np.testing.assert_allclose(lines["ICE attorneys (OPLA)"].amounts, [1_000 * 1_000.0] * 3)
+    np.testing.assert_allclose(doubled["ICE attorneys (OPLA)"].amounts, [2_000 * 1_000.0] * 3)
+    more, _ = book("removals", {**COURTS, "immigration_judges": 8})
+    np.testing.assert_allclose(more["immigration courts (EOIR)"].amounts, [8 * 300_000.0] * 3)
+
+
+def test_unlimited_judges_are_the_judges_the_completions_need() -> None:
+    """With ``immigration_judges = inf`` every case is completed in its year and the
+    bench is completions / cases_per_judge_year: 1,000 / 100 = 10 judge-years."""
+    lines, res = book("removals", {**COURTS, "immigration_judges": float("inf")})
+    np.testing.assert_allclose(res.pipeline()["cases_completed"], [1_000.0] * 3)
+    np.testing.assert_allclose(res.pipeline()["court_backlog"], [0.0] * 3)
+    np.testing.assert_allclose(lines["immigration courts (EOIR)"].amounts, [10 * 300_000.0] * 3)
+
+
+def test_bed_day_rate_compounds_year_by_year_and_follows_a_schedule() -> None:
+    """The rate grows at (1 + g) ** t; a growth rate scheduled by year compounds the
+    rates of the years before: 100, 100 x 1.1, 100 x 1.1 x 1.2."""
+    from enforcecost.provisions._core import compound
+
+    np.testing.assert_allclose(compound(np.array([[0.1]]), 4), [[1.0, 1.1, 1.21, 1.331]])
+    scheduled = compound(np.array([[0.1, 0.2, 5.0]]), 3)
+    np.testing.assert_allclose(scheduled, [[1.0, 1.1, 1.32]])
+    assert compound(np.array([[0.1], [0.2]]), 3).flags.f_contiguous
 
 
 # -- detainers ------------------------------------------------------------------
@@ -412,7 +483,9 @@ def test_reporting_books_reports_at_their_cost() -> None:
 
 
 # -- tax_base ------------------------------------------------------------------------------
-def test_tax_base_loses_taxes_of_people_removed_in_earlier_years_only() -> None:
+def test_tax_base_loses_taxes_from_the_removal_on() -> None:
+    """A person removed pays no taxes for the rest of the year of the removal (half of
+    it on average) and none in later years; Social Security is a line of its own."""
     lines, res = book(
         "tax_base",
         {
@@ -436,15 +509,18 @@ def test_tax_base_loses_taxes_of_people_removed_in_earlier_years_only() -> None:
             "execution_rate_released": 0.5,
             "state_local_taxes_per_person": usd(1_000),
             "federal_taxes_per_person": usd(2_000),
+            "social_security_taxes_per_person": usd(500),
         },
     )
     np.testing.assert_allclose(res.pipeline()["removals"], [150.0, 150.0, 150.0])
-    removed_before = np.array([0.0, 150.0, 300.0])  # nothing lost in the first year
+    # people gone: removed in earlier years + half of this year's removals
+    gone = np.array([0.0 + 75.0, 150.0 + 75.0, 300.0 + 75.0])
     check(
         lines,
         {
-            "state and local taxes not paid": ("state_local", "revenue", removed_before * 1_000),
-            "federal taxes not paid": ("federal", "revenue", removed_before * 2_000),
+            "state and local taxes not paid": ("state_local", "revenue", gone * 1_000),
+            "federal taxes not paid (on-budget)": ("federal", "revenue", gone * 2_000),
+            "Social Security taxes not paid (off-budget)": ("federal", "revenue", gone * 500),
         },
     )
 

@@ -231,6 +231,14 @@ DEPARTURES = {
     "detainers_per_year": "FY2014, the last Secure Communities year",
     "cases_per_judge_year": "FY2015 completions per judge",
     "detention_days": "FY2016 average stay",
+    # issue #16 (a review of the basis of estimate): levels and structure fixed
+    "legal_cost_per_case": "ICE's attorneys (OPLA) per case; the courts by judge-year",
+    "transport_cost_per_removal": "replaced by charter_cost_per_person and the charter "
+                                  "share and gross-up of ICE Air (ICE's FY2016 figures)",
+    "no_transport_share": "replaced by charter_removal_share (voluntary departures, which "
+                          "the old share counted, are not removals)",
+    "state_local_taxes_per_person": "ITEP 2016 (2013 data) in its own dollar year",
+    "federal_taxes_per_person": "ITEP 2024, on-budget; Social Security on its own line",
 }
 
 

@@ -106,8 +106,16 @@ AAF_PEOPLE = 11.2e6 * (1 - 0.2)
 AAF = {
     "apprehension_cost_per_arrest": {"low": 43.5e9, "high": 243.3e9},
     "bed_day_cost": {"low": 35.7e9, "high": 35.7e9},
-    "legal_cost_per_case": {"low": 13.4e9, "high": 13.4e9},
-    "transport_cost_per_removal": {"low": 11.3e9, "high": 11.3e9},
+    "immigration_court_cost_per_judge_year": {"low": 13.4e9, "high": 13.4e9},
+    "charter_cost_per_person": {"low": 11.3e9, "high": 11.3e9},
+}
+#: What turns each setting into a cost per person: a judge-year over the completions
+#: it makes (one case each, unlimited judges), a charter cost times the charter share
+#: and the gross-up (both 1: every removal priced at AAF's figure).
+PER_PERSON: dict[str, Callable[[dict[str, Setting]], float]] = {
+    "immigration_court_cost_per_judge_year": lambda s: 1 / s["cases_per_judge_year"].value,
+    "charter_cost_per_person": lambda s: (
+        s["charter_removal_share"].value * s["transport_to_charter_cost_ratio"].value),
 }
 
 
@@ -118,13 +126,17 @@ def test_calibration_costs_are_back_solved_from_aaf(case: str) -> None:
     assert s["removable_population"].value * (1 - s["self_departure_share"].value) == AAF_PEOPLE
     assert s["removal_program_years"].value == 20
     assert (sc.start_year, sc.years, sc.dollar_year, sc.discount_rate) == (2016, 20, 2015, 0.0)
+    assert math.isinf(s["immigration_judges"].value)
+    assert (s["charter_removal_share"].value, s["transport_to_charter_cost_ratio"].value) == (1, 1)
+    assert (s["legal_cost_per_case"].value, s["bed_day_cost_real_growth"].value) == (0, 0)
     total = 0.0
     for name, published in AAF.items():
         assert s[name].dollar_year == 2015
         assert s[name].dist is None
         # a per-person figure times 8.96M people gives AAF's component to its rounding
-        assert s[name].value * AAF_PEOPLE == pytest.approx(published[case], abs=0.05e9)
-        total += s[name].value * AAF_PEOPLE
+        per_person = s[name].value * PER_PERSON.get(name, lambda _: 1.0)(s)
+        assert per_person * AAF_PEOPLE == pytest.approx(published[case], abs=0.05e9)
+        total += per_person * AAF_PEOPLE
     assert total == pytest.approx({"low": 103.9e9, "high": 303.7e9}[case], abs=0.1e9)
     assert sc.provisions == ("removals",)
 

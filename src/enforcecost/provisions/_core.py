@@ -27,6 +27,7 @@ __all__ = [
     "Payer",
     "by_year",
     "capacity",
+    "compound",
     "schedule_values",
 ]
 
@@ -108,6 +109,35 @@ def by_year(per_draw: npt.ArrayLike, per_year: npt.ArrayLike) -> FloatArray:
     d = np.asarray(per_draw, dtype=np.float64)
     y = np.asarray(per_year, dtype=np.float64)
     return np.asarray(np.multiply(y[:, None], d.T).T, dtype=np.float64)
+
+
+def compound(rate: npt.ArrayLike, years: int) -> FloatArray:
+    """The growth factor of each year of the window at ``rate`` a year, ``(draws, years)``.
+
+    The first year's factor is 1; year ``t``'s is the product of ``1 + rate`` over
+    the years before it (``(1 + rate) ** t`` for a rate constant over the window).
+    Laid out year-major, as :func:`by_year` lays it out.
+
+    Parameters
+    ----------
+    rate : array_like, shape (draws, 1) or (draws, years)
+        Growth per year (a fraction: 0.02 is 2% a year); a rate with years is
+        read year by year.
+    years : int
+        Window length.
+
+    Examples
+    --------
+    >>> compound(np.array([[0.1], [0.0]]), 3).round(12).tolist()
+    [[1.0, 1.1, 1.21], [1.0, 1.0, 1.0]]
+    >>> compound(np.array([[0.1, 0.5, 9.0]]), 3).round(12).tolist()
+    [[1.0, 1.1, 1.65]]
+    """
+    r = np.asarray(rate, dtype=np.float64)
+    growth = np.broadcast_to(1.0 + r, (r.shape[0], years))
+    out = np.ones((years, r.shape[0])).T  # year-major
+    np.cumprod(growth[:, :-1], axis=1, out=out[:, 1:])
+    return out
 
 
 def schedule_values(

@@ -40,9 +40,11 @@ ICE without passing through the interior flows.
 need ``detention_days`` bed-days each. The average daily population (ADP) is
 bounded by the funded beds with the overrun ICE ran before the order:
 ``detention_beds`` × (1 + ``detention_overrun_share``) × 365 bed-days. Above it,
-interior and border-origin detainees alike are released in the same proportion:
-released interior arrestees, and interior arrestees never detained, go to
-alternatives to detention (``atd_people``). *Why this rule*: before the order ICE
+interior and border-origin detainees alike are released in the same proportion.
+Of the interior arrestees not held (released over capacity, or never detained),
+``atd_placement_share`` are enrolled in alternatives to detention (``atd_people``);
+the rest are released on bond, recognizance or an order of supervision without
+ATD. *Why this rule*: before the order ICE
 held its population at or just over the funded level (FY2012–FY2016), and ran
 over it in FY2018–FY2019 only by reprogramming funds — an outcome the model
 must not assume. New beds are the rise of the peak ADP above
@@ -106,7 +108,8 @@ class Flows:
     detention_adp : average daily population in ICE detention (all origins).
     detention_adp_interior : the part of it from interior arrests.
     new_beds : beds added above the existing stock (capital).
-    atd_people : interior arrestees placed on alternatives to detention.
+    atd_people : interior arrestees placed on alternatives to detention (the
+        ``atd_placement_share`` of those not held in detention).
     court_receipts : immigration-court receipts (interior NTAs + border-origin).
     cases_completed : immigration-court completions (all origins).
     court_completions_interior : completions of interior cases.
@@ -232,6 +235,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
                              "detention_overrun_share")
     attrition, hires_max = given("attrition_rate"), given("hires_per_year_max")
     summary_share = given("summary_removal_share")
+    atd_share = given("atd_placement_share")
     border = given("border_apprehensions")
     border_need = per_year(lambda b, s, d: b * s * d, "border_apprehensions",
                            "detention_share", "detention_days")
@@ -303,7 +307,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
         # the share of those needing detention who get a bed (all, when none need one)
         placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
         detained = arrests * d_share[t] * placed  # interior arrestees held
-        np.subtract(arrests, detained, out=out["atd_people"][:, t])
+        np.multiply(arrests - detained, atd_share[t], out=out["atd_people"][:, t])
         adp = np.divide(used, DAYS_PER_YEAR, out=out["detention_adp"][:, t])
         np.multiply(interior_need / DAYS_PER_YEAR, placed, out=out["detention_adp_interior"][:, t])
         if t and beds_existing[t] is not beds_existing[0]:  # scheduled: beds built since
