@@ -140,7 +140,7 @@ def _removal_related_spending(res: ec.Result) -> float:
 def test_pre_eo_removal_spending_near_ice_fy2016() -> None:
     """Removal-related spending in FY2017 (2016 dollars) against ICE's FY2016 $3.2B.
 
-    The model gives $3.81B (this revision): ERO officers $0.75B, support staff $0.62B,
+    The model gives $3.80B (this revision): ERO officers $0.75B, support staff $0.62B,
     replacement hiring $0.02B, apprehension $0.11B, detention $1.63B (every ICE
     detainee, border-origin ones included), alternatives to detention $0.06B, legal
     processing $0.28B, transport $0.34B (every ICE removal), no bed capital.

@@ -231,6 +231,10 @@ DEPARTURES = {
     "detainers_per_year": "FY2014, the last Secure Communities year",
     "cases_per_judge_year": "FY2015 completions per judge",
     "detention_days": "FY2016 average stay",
+    # issue #13: the hiring cap and attrition from the record (both were assumptions):
+    # the Border Patrol's 2006-2008 surge scaled to ERO, and its FY2013-FY2016 losses
+    "hires_per_year_max": "the Border Patrol's 2006-2008 surge pace, scaled to ERO",
+    "attrition_rate": "Border Patrol losses FY2013-FY2016",
 }
 
 
