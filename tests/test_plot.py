@@ -33,8 +33,8 @@ from enforcecost.plot import _format as fmt
 from enforcecost.plot import _style as st
 
 UNCERTAIN = (
-    "hires_per_year_max",  # assumption
-    "attrition_rate",  # assumption
+    "hires_per_year_max",  # derived
+    "attrition_rate",  # derived
     "apprehension_cost_per_arrest",  # assumption
     "officer_annual_cost",  # published
     "bed_day_cost",  # published

@@ -239,6 +239,10 @@ DEPARTURES = {
                           "the old share counted, are not removals)",
     "state_local_taxes_per_person": "ITEP 2016 (2013 data) in its own dollar year",
     "federal_taxes_per_person": "ITEP 2024, on-budget; Social Security on its own line",
+    # issue #13: the hiring cap and attrition from the record (both were assumptions):
+    # the Border Patrol's 2006-2008 surge scaled to ERO, and its FY2013-FY2016 losses
+    "hires_per_year_max": "the Border Patrol's 2006-2008 surge pace, scaled to ERO",
+    "attrition_rate": "Border Patrol losses FY2013-FY2016",
 }
 
 

@@ -23,7 +23,7 @@ from .provisions import PROVISIONS
 from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info
 from .results import PERSPECTIVES, Result
 from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
-from .sensitivity import Output, as_function, morris, sobol, tornado
+from .sensitivity import Output, as_function, morris, research_agenda, sobol, tornado
 from .vocab import BASES
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "nonmonetized",
     "parameters",
     "registry",
+    "research_agenda",
     "sensitivity",
     "series",
     "series_info",

@@ -30,6 +30,7 @@ examples:
   enforcecost sensitivity eo13768 --method tornado --out sens/
   enforcecost validate my_scenario.toml          check a file before running it
   enforcecost params --kind assumption           the registry's assumptions
+  enforcecost params --rank eo13768              assumptions ranked by variance
   enforcecost series --role actual               what ICE and EOIR published
   enforcecost <command> --help                   options and examples of a command
 

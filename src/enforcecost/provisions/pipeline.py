@@ -327,11 +327,14 @@ def run_pipeline(p: Params, years: int) -> Flows:
         done_interior = done * share
         np.add(heard, done, out=out["cases_completed"][:, t])
         np.add(heard, done_interior, out=out["court_completions_interior"][:, t])
-        # (a stock emptied by the queue is 0, not a rounding residue below it)
+        # (a stock emptied by the queue is 0, not a rounding residue below or above it)
+        emptied = done >= queue
         pending_interior = np.maximum(queue_interior - done_interior, 0.0,
                                       out=out["court_backlog_interior"][:, t])
+        pending_interior[emptied] = 0.0
         pending_other = np.maximum(pending_other + border_receipts[t] - (done - done_interior),
                                    0.0)
+        pending_other[emptied] = 0.0
         np.add(pending_interior, pending_other, out=out["court_backlog"][:, t])
         np.add(heard * order_d[t], done_interior * order_r[t], out=out["removal_orders"][:, t])
 

@@ -17,7 +17,9 @@ Text, as the command line prints it:
 - :func:`render_registry`: the parameter registry as a text table of a given width;
 - :func:`render_series`: historical series as a series × fiscal-year table;
 - :func:`render_tornado`, :func:`render_morris`, :func:`render_sobol`: the top
-  drivers of a sensitivity study.
+  drivers of a sensitivity study;
+- :func:`render_agenda`: the research agenda, the assumptions ranked by their
+  share of the variance (:func:`agenda_shares` in words).
 
 The manifest, one for a whole run: :func:`run_manifest` of
 :func:`scenario_record` s, written as JSON next to each scenario and as text
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..vocab import PERSPECTIVE_TITLES
 from ._cells import format_millions
+from ._content import AGENDA_N
 from ._frames import (
     describe_distribution,
     mean_ledger,
@@ -51,16 +54,25 @@ from ._labels import perspectives_with_lines, run_description, scenario_title, u
 from ._manifest import RunManifest, ScenarioRecord, manifest, run_manifest, scenario_record
 from ._registry_view import render_registry, short_citation
 from ._render import render_percentiles, render_result, render_table
-from ._sensitivity_view import assumption_share, render_morris, render_sobol, render_tornado
+from ._sensitivity_view import (
+    agenda_shares,
+    assumption_share,
+    render_agenda,
+    render_morris,
+    render_sobol,
+    render_tornado,
+)
 from ._series_view import render_series
 
 if TYPE_CHECKING:
     from ._write import write_comparison, write_report
 
 __all__ = [
+    "AGENDA_N",
     "PERSPECTIVE_TITLES",
     "RunManifest",
     "ScenarioRecord",
+    "agenda_shares",
     "assumption_share",
     "describe_distribution",
     "format_millions",
@@ -69,6 +81,7 @@ __all__ = [
     "parameters_used",
     "percentile_frame",
     "perspectives_with_lines",
+    "render_agenda",
     "render_morris",
     "render_percentiles",
     "render_registry",

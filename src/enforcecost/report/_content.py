@@ -19,22 +19,29 @@ import pandas as pd
 
 from ..hindcasting import Hindcast, hindcast
 from ..results import PrecisionWarning, Result
-from ..scenario import Sampler
-from ..sensitivity import tornado
+from ..scenario import Sampler, Scenario, shipped_scenarios
+from ..sensitivity import research_agenda, tornado
 from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
 from ._cells import money_words
 from ._frames import parameters_used
 from ._hindcast_view import hindcast_findings, hindcast_rows
 from ._labels import perspectives_with_lines
 from ._manifest import RunManifest, run_manifest, scenario_record
+from ._sensitivity_view import agenda_shares
 
 if TYPE_CHECKING:
-    from ..sensitivity import TornadoResult
+    from ..sensitivity import ResearchAgenda, TornadoResult
 
 __all__ = ["Driver", "ReportContent", "chart_names", "report_content", "run_hindcast"]
 
 #: Drivers listed in the Markdown and PDF reports (the workbook has them all).
 TOP_DRIVERS = 12
+#: Base points of the report's Sobol' design (the share of the variance resting on
+#: assumptions): 16 replicates of 64 points, about 1,024 (d + 6) model runs, two or
+#: three seconds for eo13768; its intervals are about +-5 percentage points. The
+#: headline states it; ``enforcecost params --rank`` with the same seed (default: the
+#: scenario's [run] seed) prints the same numbers.
+AGENDA_N = 1024
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,14 @@ class ReportContent:
     result : Result
     headline : tuple of str
         A heading line ending ``:``, then one indented line per perspective.
+    assumption_lines : tuple of str
+        The headline's second part: a heading line ending ``:`` on the share of
+        each perspective's variance resting on assumptions (Sobol', grouped),
+        one indented line per perspective, and one naming the assumption to
+        source first (empty without uncertain inputs or without ``drivers``).
+    agenda : ResearchAgenda or None
+        The Sobol' study behind them (:func:`~enforcecost.research_agenda` with
+        :data:`AGENDA_N` base points), or None.
     perspectives : tuple of str
         Perspectives with ledger lines, in standard order.
     tables : mapping of str to DataFrame
@@ -103,6 +118,8 @@ class ReportContent:
     hindcast: Hindcast | None = None
     hindcast_rows: pd.DataFrame | None = None
     hindcast_findings: str = ""
+    assumption_lines: tuple[str, ...] = ()
+    agenda: ResearchAgenda | None = None
 
     @property
     def policy_parameters(self) -> pd.DataFrame:
@@ -182,6 +199,40 @@ def _headline(res: Result) -> tuple[str, ...]:
     return (head + ":", *("  " + ln for ln in lines))
 
 
+def _scenario_argument(sc: Scenario | None) -> str:
+    """How to name ``sc`` on the command line: a shipped scenario's name, else its file."""
+    if sc is None or sc.path is None:
+        return "SCENARIO"
+    path = sc.path.resolve()
+    for name, shipped in shipped_scenarios().items():
+        if shipped.resolve() == path:
+            return name
+    return str(sc.path)
+
+
+def _assumption_lines(agenda: ResearchAgenda | None) -> tuple[str, ...]:
+    """The headline's lines on the variance resting on assumptions (none without a study)."""
+    if agenda is None:
+        return ()
+    shares = agenda_shares(agenda)
+    if not shares:
+        return ()
+    seed = "" if agenda.seed is None else f", seed {agenda.seed}"
+    head = ("Share of the variance resting on assumptions (Sobol' total index of the "
+            f"inputs labelled assumption, together; {agenda.n:,} base points{seed}):")
+    lines = [head, *("  " + s for s in shares)]
+    frame = agenda.frame
+    first = frame[frame["rank"] == 1]
+    if not first.empty:
+        top = first.iloc[0]
+        name = _scenario_argument(agenda.scenario)
+        lines.append(
+            f"  First to source: {top['parameter']} ({PERSPECTIVE_LABELS[top['perspective']]} "
+            f"ST {top['ST']:.2f}); `enforcecost params --rank {name}` ranks them all."
+        )
+    return tuple(lines)
+
+
 def report_content(
     res: Result,
     *,
@@ -193,7 +244,9 @@ def report_content(
     """Compute what one scenario's report shows.
 
     The arguments are those of :func:`~enforcecost.report.write_report`; the
-    tornado study runs here, once, when ``drivers`` and the scenario has
+    tornado study and the Sobol' study of the share of the variance resting on
+    assumptions (:data:`AGENDA_N` base points, ``seed`` or the scenario's
+    ``[run]`` seed) run here, once, when ``drivers`` and the scenario has
     uncertain inputs, and so does the hindcast of a scenario marked
     ``hindcast = true`` (:func:`run_hindcast`).
 
@@ -203,6 +256,11 @@ def report_content(
     """
     sc = res.scenario
     tor = tornado(sc, "federal") if drivers and sc.uncertain() else None
+    agenda = (
+        research_agenda(sc, perspectives_with_lines(res), n=AGENDA_N,
+                        seed=sc.run.seed if seed is None else seed)
+        if tor is not None else None
+    )
     perspectives = tuple(perspectives_with_lines(res))
     tables = {
         f"{perspective}_{basis}": res.table(perspective, basis)
@@ -235,4 +293,6 @@ def report_content(
         hindcast=past,
         hindcast_rows=None if past is None else hindcast_rows(past),
         hindcast_findings="" if past is None else hindcast_findings(past),
+        assumption_lines=_assumption_lines(agenda),
+        agenda=agenda,
     )

@@ -27,6 +27,12 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:,.0f}") -> str:
     return "\n".join([header, rule, *rows])
 
 
+def _lines(block: tuple[str, ...]) -> list[str]:
+    """A heading line and its indented lines as a Markdown paragraph and list."""
+    head, *rest = block
+    return [head, "", *("- " + ln.strip() for ln in rest)] if rest else [head]
+
+
 def report_markdown(content: ReportContent) -> str:
     """One scenario's report: headline, tables, charts, the hindcast (of a scenario marked
     ``hindcast = true``), drivers, parameters, register."""
@@ -34,6 +40,8 @@ def report_markdown(content: ReportContent) -> str:
     sc = res.scenario
     md = [f"# {sc.name}", "", sc.description, "", "## Headline", "",
           *[ln.strip() for ln in content.headline], ""]
+    if content.assumption_lines:
+        md += [*_lines(content.assumption_lines), ""]
     for perspective in content.perspectives:
         md += [f"## {PERSPECTIVE_LABELS[perspective]}: by fiscal year and provision", "",
                units_line(res, "nominal"), "",

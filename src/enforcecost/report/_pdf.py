@@ -53,6 +53,9 @@ def _first_page(content: ReportContent) -> list[str]:
     res = content.result
     units = units_line(res, "nominal")
     lines = [*content.headline, ""]
+    if content.assumption_lines:
+        head, *rest = content.assumption_lines
+        lines += [*_wrap(head), *(w for ln in rest for w in _wrap(ln.strip(), 106, "  ")), ""]
     if "federal_nominal" in content.tables:
         lines += render_table(content.tables["federal_nominal"],
                               "Federal net cost by fiscal year", units).splitlines()

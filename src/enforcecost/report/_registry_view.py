@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["render_registry", "short_citation"]
+__all__ = ["fmt_value", "render_registry", "short_citation"]
 
 
 def short_citation(citation: str) -> str:
@@ -25,7 +25,7 @@ def short_citation(citation: str) -> str:
 _SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
 
 
-def _fmt_value(v: float, compact_from: float = 1e6) -> str:
+def fmt_value(v: float, compact_from: float = 1e6) -> str:
     """A registry number for a narrow column: ``10,000``, ``0.96``, ``11M``, ``244.7B``."""
     if math.isnan(v):
         return ""
@@ -72,11 +72,11 @@ def render_registry(frame: pd.DataFrame, width: int = 100) -> str:
     rows: list[tuple[str, list[str]]] = []
     for name, r in frame.iterrows():
         lo, hi = float(r["low"]), float(r["high"])
-        rng = "" if math.isnan(lo) else f"{_fmt_value(lo, 1e4)} to {_fmt_value(hi, 1e4)}"
+        rng = "" if math.isnan(lo) else f"{fmt_value(lo, 1e4)} to {fmt_value(hi, 1e4)}"
         kind = str(r["source_kind"]) + ("*" if r["role"] == "reference" else "")
         cells = [
             str(name),
-            _fmt_value(float(r["value"])),
+            fmt_value(float(r["value"])),
             str(r["unit"]),
             str(r["dollar_year"]),
             rng,

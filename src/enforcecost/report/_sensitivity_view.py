@@ -7,18 +7,28 @@ between -$500,000 and $500,000); indices with three decimals.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..sensitivity import assumption_share
+from ..vocab import PERSPECTIVE_LABELS
 from ._cells import fmt_index, fmt_interval, layout, millions, more_rows
+from ._registry_view import fmt_value
 
 if TYPE_CHECKING:
-    from ..sensitivity import ScenarioMorris, ScenarioSobol, TornadoResult
+    from ..sensitivity import ResearchAgenda, ScenarioMorris, ScenarioSobol, TornadoResult
 
-__all__ = ["assumption_share", "render_morris", "render_sobol", "render_tornado"]
+__all__ = [
+    "agenda_shares",
+    "assumption_share",
+    "render_agenda",
+    "render_morris",
+    "render_sobol",
+    "render_tornado",
+]
 
 
 def render_tornado(res: TornadoResult, *, top: int = 15) -> str:
@@ -154,4 +164,105 @@ def render_sobol(res: ScenarioSobol, *, top: int = 15) -> str:
                      _index_rows(res.by_source_kind().sort_values("ST", ascending=False), [])),
         ]
     out += ["", assumption_share(res)]
+    return "\n".join(out)
+
+
+def _pct(x: float) -> str:
+    """A share of the variance in percent, cut to [0%, 100%] (an estimate or an interval's
+    end can stray past them by sampling error; the share itself cannot)."""
+    return f"{min(max(x, 0.0), 1.0):.0%}" if math.isfinite(x) else "nan"
+
+
+def agenda_shares(agenda: ResearchAgenda, kind: str = "assumption") -> list[str]:
+    """One phrase per perspective: the share of its variance resting on ``kind`` inputs.
+
+    Returns
+    -------
+    list of str
+        ``'Federal: 82% (95% interval 77% to 86%)'`` for each perspective
+        analysed whose output varies, in the agenda's order; percentages cut
+        to [0%, 100%].
+    """
+    conf = f"{agenda.result.confidence:.0%} interval"
+    out = []
+    for p in agenda.perspectives:
+        st, low, high = agenda.share(p, kind)
+        if not math.isfinite(st):
+            continue
+        out.append(f"{PERSPECTIVE_LABELS[p]}: {_pct(st)} ({conf} {_pct(low)} to {_pct(high)})")
+    return out
+
+
+def _clipped_lines(text: str, width: int, indent: str, lines: int) -> list[str]:
+    """``text`` wrapped to ``width`` after ``indent``, at most ``lines`` lines (``...``)."""
+    wrapped = textwrap.wrap(text, max(width - len(indent), 10))
+    if len(wrapped) > lines:
+        last = wrapped[lines - 1]
+        room = width - len(indent) - 3
+        wrapped = [*wrapped[: lines - 1], (last if len(last) <= room else last[:room]) + "..."]
+    return [indent + ln for ln in wrapped]
+
+
+def render_agenda(agenda: ResearchAgenda, *, top: int = 10, width: int = 80) -> str:
+    """A research agenda as text: per perspective, the top inputs by total index.
+
+    Parameters
+    ----------
+    agenda : ResearchAgenda
+        From :func:`enforcecost.sensitivity.research_agenda`.
+    top : int
+        Inputs shown per perspective (rank 1 first; the CSV has them all).
+    width : int
+        Maximum line length (citations are wrapped and cut to fit).
+
+    Returns
+    -------
+    str
+        A heading with the design; then, per perspective, the share of its
+        variance resting on assumptions and a row per input: rank, name, total
+        index ST with its interval and first-order index S1; under it the
+        range sampled (the central value in parentheses) and the citation.
+    """
+    frame = agenda.to_frame()
+    r = agenda.result
+    conf = f"{r.confidence:.0%} interval"
+    kinds = " and ".join(agenda.kinds)
+    seed = "" if agenda.seed is None else f", seed {agenda.seed}"
+    sc = agenda.scenario
+    name = "" if sc is None else f": {sc.name}"
+    intro = (f"Inputs resting on {kinds} sources, ranked by their Sobol' total index ST: the "
+             "share of the variance they take part in, alone or with others. S1: the share "
+             "removed, on average, if the input were known exactly. "
+             f"{r.n:,} base points in {r.replicates} scrambled replicates{seed}, "
+             f"{r.evaluations:,} model runs.")
+    if agenda.kinds == ("assumption",):
+        intro = intro.replace("resting on assumption sources", "resting on assumptions")
+    out = [f"Research agenda{name}"[:width], *textwrap.wrap(intro, width)]
+    for p in agenda.perspectives:
+        rows = frame[frame["perspective"] == p]
+        out += ["", agenda.labels[p][:width]]
+        st, low, high = agenda.share(p)
+        if not math.isfinite(st):
+            out.append("The output does not vary with the inputs: no ranking.")
+            continue
+        out += textwrap.wrap(f"All assumptions together (grouped ST): {_pct(st)} of the "
+                             f"variance ({conf} {_pct(low)} to {_pct(high)}).", width)
+        if rows.empty:
+            out.append("None listed.")
+            continue
+        shown = rows.iloc[:top]
+        name_w = max(len("parameter"), *(len(str(x)) for x in shown["parameter"]))
+        head = f"{'rank':>4}  {'parameter':<{name_w}}  {'ST':>5}  {conf:>16}  {'S1':>6}"
+        out += [head, "-" * len(head)]
+        for _, row in shown.iterrows():
+            interval = fmt_interval(row["ST_low"], row["ST_high"])
+            out.append(f"{row['rank']:>4}  {row['parameter']:<{name_w}}  "
+                       f"{fmt_index(row['ST']):>5}  {interval:>16}  {fmt_index(row['S1']):>6}")
+            multiplier = " (multiplier of its by_year schedule)" if row["by_year"] else ""
+            where = "" if row["set_in"] == "registry" else f"; set in {row['set_in']}"
+            rng = (f"range {fmt_value(row['low'], 1e4)} to {fmt_value(row['high'], 1e4)} "
+                   f"{row['unit']}{multiplier} (central {fmt_value(row['value'], 1e4)}){where}")
+            out += _clipped_lines(rng, width, "      ", 2)
+            out += _clipped_lines(f"source: {row['citation']}", width, "      ", 2)
+        out += more_rows(len(shown), len(rows), "smaller ST")
     return "\n".join(out)

@@ -4,6 +4,9 @@ Scenario-level methods (:func:`tornado`, :func:`morris`, :func:`sobol`) run the
 model on designs of input quantiles, policy and baseline on the same quantiles
 (common random numbers), and report each input with its provision and source
 kind, so a report can say how much of the uncertainty rests on assumptions.
+:func:`research_agenda` ranks the inputs resting on assumptions by their
+Sobol' share of each perspective's variance, with their range and citation:
+the next unsourced numbers to chase.
 
 The same estimators work on any vectorized function
 (:func:`sobol_indices`, :func:`morris_indices`), and :func:`as_function` gives
@@ -35,6 +38,13 @@ trajectory, the size of the elementary effects it returns).
 from __future__ import annotations
 
 from . import test_functions
+from ._agenda import (
+    AGENDA_COLUMNS,
+    ResearchAgenda,
+    agenda_frame,
+    agenda_runs,
+    research_agenda,
+)
 from ._methods import METHODS, Method
 from ._morris import morris_indices
 from ._results import ConfidenceInterval, MorrisResult, SobolResult
@@ -51,19 +61,24 @@ from ._studies import (
 )
 
 __all__ = [
+    "AGENDA_COLUMNS",
     "METHODS",
     "ConfidenceInterval",
     "Method",
     "MorrisResult",
     "Output",
+    "ResearchAgenda",
     "ScenarioMorris",
     "ScenarioSobol",
     "SobolResult",
     "TornadoResult",
+    "agenda_frame",
+    "agenda_runs",
     "as_function",
     "assumption_share",
     "morris",
     "morris_indices",
+    "research_agenda",
     "sobol",
     "sobol_indices",
     "test_functions",

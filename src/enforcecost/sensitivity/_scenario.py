@@ -74,19 +74,30 @@ def _output(output: Output | str | None) -> Output:
 
 
 def _outputs(
-    scenario: Scenario, names: Sequence[str], output: Output, u: FloatArray
+    scenario: Scenario, names: Sequence[str], output: Output | tuple[Output, ...],
+    u: FloatArray,
 ) -> FloatArray:
-    """The output of each row of quantiles ``u`` (a block task: pure and picklable)."""
+    """The output of each row of quantiles ``u`` (a block task: pure and picklable).
+
+    One output gives an ``(m,)`` array; a tuple of outputs an ``(m, k)`` array,
+    column ``j`` the ``j``-th output, all from the same model runs.
+    """
     res = run_design(scenario, np.asarray(u, dtype=np.float64), names)
-    years = list(output.years) if isinstance(output.years, tuple) else output.years
-    return np.asarray(
-        res.total(output.perspective, output.basis, years=years, provision=output.provision),
-        dtype=np.float64,
-    )
+
+    def one(out: Output) -> FloatArray:
+        years = list(out.years) if isinstance(out.years, tuple) else out.years
+        return np.asarray(
+            res.total(out.perspective, out.basis, years=years, provision=out.provision),
+            dtype=np.float64,
+        )
+
+    if isinstance(output, Output):
+        return one(output)
+    return np.column_stack([one(out) for out in output])
 
 
 class _QuantileModel:
-    """The scenario's output as a function of its uncertain inputs' quantiles.
+    """The scenario's output (or outputs) as a function of its uncertain inputs' quantiles.
 
     With a ``backend``, each call's rows run as blocks of ``block_size`` rows
     (default: the call split into four blocks per worker) on the backend.
@@ -95,7 +106,7 @@ class _QuantileModel:
     def __init__(
         self,
         scenario: Scenario,
-        output: Output,
+        output: Output | tuple[Output, ...],
         progress: Callable[[int], None] | None = None,
         backend: Backend | None = None,
         block_size: int | None = None,
@@ -199,7 +210,7 @@ def as_function(
 
 @contextmanager
 def _model(
-    scenario: Scenario, output: Output, progress: Callable[[int], None] | None,
+    scenario: Scenario, output: Output | tuple[Output, ...], progress: Callable[[int], None] | None,
     backend: BackendLike, workers: int | None, scheduler: str | None, block_size: int | None,
 ) -> Iterator[_QuantileModel]:
     """The study's model, its runs on the backend of the arguments (released on exit)."""

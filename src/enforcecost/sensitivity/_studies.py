@@ -7,7 +7,7 @@ quantiles and reports each input with its provision and source kind.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from scipy import stats
 
 from ..backends import BackendLike
 from ..scenario import Scenario
+from ._agenda import agenda_frame
 from ._common import LEVELS, REPLICATES
 from ._morris import morris_indices
 from ._results import MorrisResult, SobolResult
@@ -248,6 +249,32 @@ class ScenarioSobol:
     def top(self, k: int = 5) -> list[str]:
         """The ``k`` inputs with the largest total index."""
         return list(self.to_frame().index[:k])
+
+    def agenda(self, kinds: Sequence[str] = ("assumption",)) -> pd.DataFrame:
+        """The inputs of ``kinds`` ranked by total index, with their range and citation.
+
+        Parameters
+        ----------
+        kinds : sequence of str, default ('assumption',)
+            Source kinds to list.
+
+        Returns
+        -------
+        DataFrame
+            :func:`~enforcecost.sensitivity.agenda_frame` of this study's
+            per-input indices: ``rank`` 1 is the input of ``kinds`` with the
+            largest ``ST``.
+
+        Raises
+        ------
+        ValueError
+            If the study has no scenario attached, or ``kinds`` names no
+            source kind.
+        """
+        if self.scenario is None:
+            raise ValueError("this study has no scenario attached: run sobol(scenario, ...)")
+        return agenda_frame(self.result.to_frame(), self.scenario, self.output.perspective,
+                            kinds)
 
 
 def sobol(
