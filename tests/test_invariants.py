@@ -146,10 +146,10 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("immigration_court_cost_per_judge_year",): {("removals", "immigration courts (EOIR)")},
     ("charter_cost_per_person",): {("removals", "transport")},
     ("bed_capital_cost",): {("removals", "detention bed capital")},
-    ("local_jail_cost_per_day",): {
-        ("detainers", "extra local jail days"),
-        ("detainers", "SCAAP reimbursement paid"),
-        ("detainers", "SCAAP reimbursement received"),
+    ("local_jail_cost_per_day",): {("detainers", "extra local jail days")},
+    ("scaap_appropriation",): {
+        ("detainers", "SCAAP payments (fixed appropriation)"),
+        ("detainers", "SCAAP payments received"),
     },
     ("settlement_cost",): {("detainers", "civil-liability settlements")},
     ("local_cost_per_287g_officer_year",): {("partnerships_287g", "local officer time")},
@@ -157,8 +157,8 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
         ("partnerships_287g", "federal training and oversight")
     },
     ("sanctuary_grants_at_risk",): {
-        ("sanctuary", "grants withheld (federal saving)"),
-        ("sanctuary", "grants withheld (local loss)"),
+        ("sanctuary", "grants withheld for good (federal saving)"),
+        ("sanctuary", "grants withheld for good (local loss)"),
     },
     ("cost_per_worksite_investigation",): {("worksite", "worksite investigations")},
     ("employer_fine_revenue_per_audit",): {("worksite", "employer fines collected")},
@@ -169,7 +169,7 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
         ("visa_sanctions", "federal taxes on lost spending"),
         ("visa_sanctions", "state and local taxes on lost spending"),
     },
-    ("voice_cost_per_fte",): {("victims_office", "VOICE staff and services")},
+    ("voice_cost_per_fte",): {("victims_office", "VOICE staff added to the payroll")},
     ("report_cost",): {("reporting", "quarterly and implementation reports")},
     ("state_local_taxes_per_person",): {("tax_base", "state and local taxes not paid")},
     ("federal_taxes_per_person",): {("tax_base", "federal taxes not paid (on-budget)")},

@@ -126,6 +126,21 @@ def test_hiring_books_payroll_support_and_one_time_hire_costs() -> None:
     )
 
 
+def test_support_staff_are_ices_planned_ratio_per_officer_year() -> None:
+    """6,597 support positions for 10,000 officers (ICE, 2018): 0.66 per officer-year, not the
+    DHS OIG's 9,600 for CBP and ICE together divided by ICE's officers (0.96)."""
+    assert ec.registry()["support_staff_per_officer"].value == round(6_597 / 10_000, 2)
+    lines, res = book(
+        "hiring",
+        {"ero_officers_baseline": 100, "ero_officers_added": 0, "attrition_rate": 0,
+         "officer_annual_cost": usd(100_000), "support_staff_annual_cost": usd(80_000)},
+        years=2,
+    )
+    np.testing.assert_allclose(res.pipeline()["officer_years"], [100.0, 100.0])
+    np.testing.assert_allclose(lines["support staff pay and benefits"].amounts,
+                               [100 * 0.66 * 80_000] * 2, rtol=1e-12)
+
+
 def test_pipeline_trainees_start_work_only_after_basic_training() -> None:
     """A hire works only after ``training_weeks``, including training that runs into next year.
 
@@ -314,33 +329,58 @@ def test_bed_day_rate_compounds_year_by_year_and_follows_a_schedule() -> None:
 
 
 # -- detainers ------------------------------------------------------------------
-def test_detainers_book_local_jail_days_settlements_and_the_scaap_transfer() -> None:
-    lines, _ = book(
-        "detainers",
-        {
-            "detainers_per_year": 1000,
-            "detainer_honor_rate": 0.8,
-            "detainer_extra_jail_days": 2,
-            "local_jail_cost_per_day": usd(50),
-            "unlawful_detainer_share": 0.1,
-            "suit_rate": 0.5,
-            "settlement_cost": usd(1_000),
-            "scaap_reimbursement_share": 0.25,
-        },
-    )
+def test_detainers_book_local_jail_days_settlements_and_a_fixed_scaap_transfer() -> None:
+    params = {
+        "detainers_per_year": 1000,
+        "detainer_honor_rate": 0.8,
+        "detainer_extra_jail_days": 2,
+        "local_jail_cost_per_day": usd(50),
+        "unlawful_detainer_share": 0.1,
+        "suit_rate": 0.5,
+        "settlement_cost": usd(1_000),
+        "scaap_appropriation": usd(200_000),
+    }
+    lines, _ = book("detainers", params)
     honored = 1000 * 0.8
     jail = honored * 2 * 50  # 80,000
     settlements = honored * 0.1 * 0.5 * 1_000  # 40 suits: 40,000
-    scaap = 0.25 * jail  # 20,000
-    check(
-        lines,
-        {
-            "extra local jail days": ("state_local", "outlay", [jail] * 3),
-            "civil-liability settlements": ("state_local", "outlay", [settlements] * 3),
-            "SCAAP reimbursement paid": ("federal", "transfer", [scaap] * 3),
-            "SCAAP reimbursement received": ("state_local", "transfer", [-scaap] * 3),
-        },
-    )
+    scaap = 200_000  # the appropriation, whatever the jail days
+    expected = {
+        "extra local jail days": ("state_local", "outlay", [jail] * 3),
+        "civil-liability settlements": ("state_local", "outlay", [settlements] * 3),
+        "SCAAP payments (fixed appropriation)": ("federal", "transfer", [scaap] * 3),
+        "SCAAP payments received": ("state_local", "transfer", [-scaap] * 3),
+    }
+    check(lines, expected)
+    # Three times the detainers: three times the jail days and suits, the same SCAAP.
+    tripled, _ = book("detainers", {**params, "detainers_per_year": 3000})
+    check(tripled, {
+        **expected,
+        "extra local jail days": ("state_local", "outlay", [3 * jail] * 3),
+        "civil-liability settlements": ("state_local", "outlay", [3 * settlements] * 3),
+    })
+
+
+def test_scaap_adds_nothing_to_the_impact_of_more_detainers() -> None:
+    """SCAAP is a fixed appropriation prorated over claims (registry scaap_appropriation):
+    against a baseline with fewer detainers, the federal impact is nil and states and
+    localities bear the whole extra jail cost."""
+    params = {"detainer_honor_rate": 1.0, "detainer_extra_jail_days": 2,
+              "local_jail_cost_per_day": usd(50), "unlawful_detainer_share": 0.0}
+    base = ec.Scenario(name="few", provisions=["detainers"], years=3,
+                       dollar_year=DOLLAR_YEAR, parameters={**params, "detainers_per_year": 100})
+    sc = base.replace(name="many", parameters={**params, "detainers_per_year": 600},
+                      baseline=base)
+    res = ec.evaluate(sc)
+    assert res.total("federal", basis="real") == 0.0
+    # 500 more honored detainers x 2 days x $50 = $50,000 a year, for 3 years.
+    assert res.total("state_local", basis="real") == pytest.approx(3 * 500 * 2 * 50, rel=1e-12)
+    scaap = ec.registry()["scaap_appropriation"]
+    assert scaap.value == 210e6
+    assert scaap.dollar_year == 2016
+    led = res.policy.ledger(basis="nominal")
+    paid = led[led["item"] == "SCAAP payments (fixed appropriation)"]["amount"].to_numpy()
+    np.testing.assert_allclose(paid[0], 210e6 * cpi(2017) / cpi(2016), rtol=1e-12)
 
 
 # -- partnerships_287g ------------------------------------------------------------
@@ -365,8 +405,51 @@ def test_287g_books_local_officer_time_and_federal_oversight() -> None:
     )
 
 
+def test_287g_agreements_follow_their_schedule_by_fiscal_year() -> None:
+    """Agreements in force = baseline + the year's added agreements (step rule)."""
+    lines, _ = book(
+        "partnerships_287g",
+        {
+            "agreements_287g_baseline": 10,
+            "agreements_287g_added": {"by_year": {2017: 5, 2019: 20}},
+            "officers_per_287g_agreement": 4,
+            "local_cost_per_287g_officer_year": usd(1_000),
+            "federal_cost_per_287g_agreement": usd(2_000),
+        },
+        years=4,
+    )
+    agreements = np.array([15.0, 15.0, 30.0, 30.0])  # FY2018 carries FY2017's 5
+    check(
+        lines,
+        {
+            "local officer time": ("state_local", "outlay", agreements * 4 * 1_000),
+            "federal training and oversight": ("federal", "outlay", agreements * 2_000),
+        },
+    )
+
+
+def test_287g_registry_path_is_the_dated_counts() -> None:
+    """The registry's agreements in force by fiscal year: 60 (Jul 2017), 76 (Mar 2018, carried
+    into FY2019), 142 (Jun 2020), then 150 (Sep 2020) held; the baseline keeps 35."""
+    reg = ec.registry()
+    assert reg["agreements_287g_baseline"].value == 35
+    _, res = book(
+        "partnerships_287g",
+        {"officers_per_287g_agreement": 1, "local_cost_per_287g_officer_year": usd(1),
+         "federal_cost_per_287g_agreement": usd(0)},
+        years=10,
+    )
+    led = res.ledger(basis="real")
+    local = led[led["item"] == "local officer time"].sort_values("fiscal_year")
+    np.testing.assert_allclose(local["amount"], [60, 76, 76, 142] + [150] * 6, rtol=1e-12)
+    dated = ec.series(role="input")
+    counts = dict(zip(dated["series"], dated["value"], strict=True))
+    assert [counts[f"agreements_287g_active_{d}"] for d in
+            ("jan2017", "jul2017", "mar2018", "jun2020", "sep2020")] == [35, 60, 76, 142, 150]
+
+
 # -- sanctuary ----------------------------------------------------------------------
-def test_sanctuary_grants_withheld_are_a_transfer_from_local_to_federal() -> None:
+def test_sanctuary_grants_withheld_for_good_are_a_transfer_from_local_to_federal() -> None:
     lines, res = book(
         "sanctuary",
         {"sanctuary_grants_at_risk": usd(1_000_000), "defund_probability": 0.3},
@@ -375,15 +458,26 @@ def test_sanctuary_grants_withheld_are_a_transfer_from_local_to_federal() -> Non
     check(
         lines,
         {
-            "grants withheld (federal saving)": ("federal", "transfer", [-withheld] * 3),
-            "grants withheld (local loss)": ("state_local", "transfer", [withheld] * 3),
+            "grants withheld for good (federal saving)": ("federal", "transfer",
+                                                          [-withheld] * 3),
+            "grants withheld for good (local loss)": ("state_local", "transfer", [withheld] * 3),
         },
     )
     assert res.total("government", basis="real") == pytest.approx(0.0, abs=1e-6)
 
 
+def test_sanctuary_central_estimate_withholds_nothing() -> None:
+    """The record: withheld Byrne JAG awards were released or restored, none kept for good."""
+    reg = ec.registry()
+    assert reg["sanctuary_grants_at_risk"].value == 32.7e6  # 2016 Byrne JAG, sanctuaries
+    assert reg["defund_probability"].value == 0.0
+    lines, _ = book("sanctuary", {}, years=10)
+    for booked in lines.values():
+        np.testing.assert_array_equal(booked.amounts, 0.0)
+
+
 # -- worksite -------------------------------------------------------------------------
-def test_worksite_books_investigations_and_employer_fines_as_a_revenue_gain() -> None:
+def test_worksite_books_investigations_and_collected_employer_fines_as_a_revenue_gain() -> None:
     lines, _ = book(
         "worksite",
         {
@@ -391,16 +485,30 @@ def test_worksite_books_investigations_and_employer_fines_as_a_revenue_gain() ->
             "cost_per_worksite_investigation": usd(1_000),
             "i9_audits_per_year": 50,
             "employer_fine_revenue_per_audit": usd(200),
+            "employer_fine_collection_rate": 0.8,
         },
     )
     check(
         lines,
         {
             "worksite investigations": ("federal", "outlay", [100 * 1_000] * 3),
-            # Revenue gained: negative.
-            "employer fines collected": ("federal", "revenue", [-(50 * 200)] * 3),
+            # Fines in final orders x the share collected; revenue gained: negative.
+            "employer fines collected": ("federal", "revenue", [-(50 * 200 * 0.8)] * 3),
         },
     )
+
+
+def test_worksite_impact_prices_the_investigations_above_the_pre_order_level() -> None:
+    """Registry unit costs (2010 dollars), FY2017 pre-order levels against FY2018's, one year:
+    (6,848 - 1,691) x $44,552 of outlays less (5,981 - 1,360) x $3,414 x 0.89 collected."""
+    sc = ec.load_scenario("eo13768").replace(provisions=["worksite"], years=1, dollar_year=2010,
+                                              baseline=ec.load_scenario("pre_eo_2016").replace(
+                                                  provisions=["worksite"], years=1,
+                                                  dollar_year=2010))
+    res = ec.evaluate(sc)
+    outlays = (6_848 - 1_691) * 44_552  # $229.8M
+    fines = (5_981 - 1_360) * 3_414 * 0.89  # $14.0M
+    assert res.total("federal", basis="real") == pytest.approx(outlays - fines, rel=1e-12)
 
 
 # -- entry_fines ------------------------------------------------------------------------
@@ -469,9 +577,17 @@ def test_visa_sanctions_book_lost_spending_and_taxes_on_it() -> None:
 
 
 # -- victims_office and reporting ------------------------------------------------------------
-def test_victims_office_books_staff_cost() -> None:
+def test_victims_office_books_staff_added_to_the_payroll() -> None:
     lines, _ = book("victims_office", {"voice_staff": 10, "voice_cost_per_fte": usd(100_000)})
-    check(lines, {"VOICE staff and services": ("federal", "outlay", [10 * 100_000] * 3)})
+    check(lines, {"VOICE staff added to the payroll": ("federal", "outlay", [10 * 100_000] * 3)})
+
+
+def test_victims_office_central_estimate_hires_no_one() -> None:
+    """VOICE "will not hire any new staff" (2017): its 34 staff were moved from existing
+    posts, an existing-resource cost, so nothing is booked at the central value."""
+    assert ec.registry()["voice_staff"].value == 0
+    lines, _ = book("victims_office", {}, years=10)
+    np.testing.assert_array_equal(lines["VOICE staff added to the payroll"].amounts, 0.0)
 
 
 def test_reporting_books_reports_at_their_cost() -> None:

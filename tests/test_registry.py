@@ -243,6 +243,16 @@ DEPARTURES = {
     # the Border Patrol's 2006-2008 surge scaled to ERO, and its FY2013-FY2016 losses
     "hires_per_year_max": "the Border Patrol's 2006-2008 surge pace, scaled to ERO",
     "attrition_rate": "Border Patrol losses FY2013-FY2016",
+    # issue #16 (a CBO/GAO-style review of levels and structures; docs/basis_of_estimate/)
+    "support_staff_per_officer": "ICE's plan, 6,597 / 10,000 (0.96 was the OIG's CBP+ICE count)",
+    "agreements_287g_baseline": "35 in January 2017 (GAO-21-186, CRS)",
+    "agreements_287g_added": "a schedule by fiscal year of the dated counts (multiplier 1)",
+    "sanctuary_grants_at_risk": "2016 Byrne JAG to sanctuaries, where conditions took effect",
+    "defund_probability": "share withheld for good: none, on the record",
+    "cost_per_worksite_investigation": "ICE's FY2009-FY2012 program funds per investigation",
+    "employer_fine_revenue_per_audit": "FY2009-FY2012 final orders per inspection (pre-order)",
+    "voice_staff": "staff added to the payroll: none (staffed from existing resources)",
+    "scaap_reimbursement_share": "replaced by scaap_appropriation (fixed, prorated)",
 }
 
 

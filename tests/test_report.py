@@ -107,6 +107,10 @@ def test_manifest_reruns_the_same_numbers(written: tuple[ec.Result, dict[str, Pa
                 spec["dollar_year"] = s["dollar_year"]
             if s["distribution"]:
                 spec["value"] = s["value"]
+            if s["by_year"]:  # a schedule (agreements_287g_added): its distribution multiplies it
+                spec = {"by_year": {int(y): v for y, v in s["by_year"].items()},
+                        **({"multiplier": dict(s["distribution"])} if s["distribution"] else {}),
+                        **({"dollar_year": s["dollar_year"]} if s["dollar_year"] else {})}
             out[key] = spec
         return out
 

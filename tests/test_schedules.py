@@ -355,7 +355,9 @@ def test_every_input_scheduled_at_once() -> None:
     """Every input a schedule: constant ones give the scalar's bits; changing ones run."""
     eo = load_scenario("eo13768").fixed()
     scheduled = [n for n in eo.settings() if n not in ("inflation_projection", "discount_rate")]
-    flat = {n: {"by_year": {2017: eo.settings()[n].value}} for n in scheduled}
+    # A registry schedule (agreements_287g_added) is given as itself; any other input flat.
+    flat = {n: {"by_year": dict(s.schedule) if s.schedule else {2017: s.value}}
+            for n, s in eo.settings().items() if n in scheduled}
     a, b = ec.evaluate(eo), ec.evaluate(eo.replace(parameters=flat))
     assert a.summary().equals(b.summary())
     assert a.lines.equals(b.lines)

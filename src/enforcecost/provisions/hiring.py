@@ -2,8 +2,12 @@
 
 Books the payroll of every officer-year and the one-time cost of each hire:
 screening ``applicants_per_hire`` applicants, basic training and equipment;
-plus ``support_staff_per_officer`` support staff per officer-year. All federal
-outlays. The officer counts come from the enforcement pipeline.
+plus ``support_staff_per_officer`` support staff per officer-year (ICE's own
+plan: 6,597 support positions for the 10,000 officers). All federal outlays.
+The officer counts come from the enforcement pipeline; the officers on board
+before the order are on both sides, so the impact is the added officers and
+the support staff hired with them (incremental). Basis of estimate:
+``docs/basis_of_estimate/hiring.md``.
 """
 
 from __future__ import annotations

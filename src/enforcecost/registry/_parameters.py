@@ -261,9 +261,11 @@ def registry() -> Mapping[str, Parameter]:
 def parameters() -> pd.DataFrame:
     """The registry as a DataFrame indexed by parameter name.
 
-    Columns: provision, description, unit, dollar_year, value, low, high (the
-    range of the default uncertainty, empty when fixed), distribution, bounds,
-    source_kind, secondhand, role, citation, note.
+    Columns: provision, description, unit, dollar_year, value, by_year (a
+    schedule by fiscal year as ``"2017: 25; 2018: 41"``, empty when the value is
+    constant; ``value`` is then its multiplier), low, high (the range of the
+    default uncertainty, empty when fixed), distribution, bounds, source_kind,
+    secondhand, role, citation, note.
 
     Examples
     --------
@@ -282,6 +284,7 @@ def parameters() -> pd.DataFrame:
                 "unit": p.unit,
                 "dollar_year": "" if p.dollar_year is None else str(p.dollar_year),
                 "value": p.value,
+                "by_year": "; ".join(f"{y}: {_fmt(v)}" for y, v in p.by_year or ()),
                 "low": lo,
                 "high": hi,
                 "distribution": p.uncertainty.kind if p.uncertainty else "fixed",

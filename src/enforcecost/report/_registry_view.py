@@ -47,6 +47,22 @@ def _clip(text: str, width: int) -> str:
 _MIN_CITATION = 20
 
 
+def _value_cell(value: float, by_year: str) -> str:
+    """The value, or a schedule's lowest and highest year times its multiplier.
+
+    Examples
+    --------
+    >>> _value_cell(1.0, "2017: 25; 2018: 41; 2021: 115")
+    '25-115'
+    >>> _value_cell(10_000.0, "")
+    '10,000'
+    """
+    if not by_year:
+        return fmt_value(value)
+    years = [value * float(part.split(":")[1]) for part in by_year.split(";")]
+    return f"{fmt_value(min(years))}-{fmt_value(max(years))}"
+
+
 def render_registry(frame: pd.DataFrame, width: int = 100) -> str:
     """The parameter registry as a text table no wider than ``width``.
 
@@ -65,8 +81,10 @@ def render_registry(frame: pd.DataFrame, width: int = 100) -> str:
         A heading line per provision, then one row per parameter: name, value,
         unit, dollar year, range (of the default uncertainty; empty when
         fixed), source kind (``*``: a reference figure, not a model input) and
-        short citation. Large numbers are abbreviated (``11M``, ``244.7B``);
-        ``--csv`` gives them in full.
+        short citation. A value scheduled by fiscal year shows its lowest and
+        highest year (``25-115``); ``--csv`` gives the schedule (``by_year``).
+        Large numbers are abbreviated (``11M``, ``244.7B``); ``--csv`` gives
+        them in full.
     """
     headers = ["name", "value", "unit", "dollar year", "range", "kind", "citation"]
     rows: list[tuple[str, list[str]]] = []
@@ -76,7 +94,7 @@ def render_registry(frame: pd.DataFrame, width: int = 100) -> str:
         kind = str(r["source_kind"]) + ("*" if r["role"] == "reference" else "")
         cells = [
             str(name),
-            fmt_value(float(r["value"])),
+            _value_cell(float(r["value"]), str(r.get("by_year", "") or "")),
             str(r["unit"]),
             str(r["dollar_year"]),
             rng,
