@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -83,11 +83,15 @@ def test_unbounded_inputs_linear_function() -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.floats(-5, 5).filter(lambda c: abs(c) > 0.1), min_size=1, max_size=5))
+@example([1.0, 3.0, 1.0, 1.0])  # at 2**11 points its half-width was 0.0200028, just over 0.02
 def test_additive_functions(coef: list[float]) -> None:
-    """For f = sum c_i x_i with U(0, 1) inputs, S1 = ST = c_i^2 / sum c^2."""
+    """For f = sum c_i x_i with U(0, 1) inputs, S1 = ST = c_i^2 / sum c^2.
+
+    2**12 base points: at 2**11 the 95% half-widths of some coefficient sets reach the
+    0.02 precision asked of every estimate here (a case Hypothesis found)."""
     c = np.array(coef)
     dists = [stats.uniform()] * len(c)
-    res = sobol_indices(partial(tf.linear, coef=c), dists, 2**11, seed=0)
+    res = sobol_indices(partial(tf.linear, coef=c), dists, 2**12, seed=0)
     assert_close_to(res, *tf.linear_indices(c, dists))
 
 
