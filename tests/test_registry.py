@@ -231,6 +231,13 @@ DEPARTURES = {
     "detainers_per_year": "FY2014, the last Secure Communities year",
     "cases_per_judge_year": "FY2015 completions per judge",
     "detention_days": "FY2016 average stay",
+    # issue #13: visa sanctions rebuilt on data (data/visa_sanctions/): the 2017-2020
+    # sanctions as achieved, each country's visitor spending by B visas issued, and the
+    # loss by sanction type from visa issuance before and after
+    "sanctions_per_year": "2017-2020 practice, 9 countries in 4 years",
+    "spending_share_per_sanctioned_country": "replaced by the spending of a sanctioned "
+    "country by sanction type (visitor_spending_per_*_sanctioned_country)",
+    "visa_loss_share": "replaced by a loss share per sanction type (visa_loss_share_*)",
 }
 
 
