@@ -132,7 +132,8 @@ def as_result(sc: ec.Scenario, policy: Run, baseline: Run | None = None) -> ec.R
 
 # -- (a) costs are linear in unit costs ----------------------------------------------
 #: Each money input (or group scaled together) and the lines that use it. The
-#: entry fines' statutory minimum and maximum scale the fine only together.
+#: entry fines' statutory minimum and maximum scale the fine only together, as do
+#: the visitor spending of officials-type and of broadly sanctioned countries.
 MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("officer_annual_cost",): {("hiring", "ERO officer pay and benefits")},
     ("support_staff_annual_cost",): {("hiring", "support staff pay and benefits")},
@@ -164,7 +165,9 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("employer_fine_revenue_per_audit",): {("worksite", "employer fines collected")},
     ("entry_fine_min", "entry_fine_max"): {("entry_fines", "entry fines collected")},
     ("harboring_fine_revenue",): {("entry_fines", "harboring fines collected")},
-    ("visitor_spending_total",): {
+    # the spending of a country under each type of sanction scales the loss only together
+    ("visitor_spending_per_officials_sanctioned_country",
+     "visitor_spending_per_broadly_sanctioned_country"): {
         ("visa_sanctions", "visitor spending lost"),
         ("visa_sanctions", "federal taxes on lost spending"),
         ("visa_sanctions", "state and local taxes on lost spending"),

@@ -549,22 +549,29 @@ def test_entry_fines_are_revenue_and_statutory_amounts_lose_real_value() -> None
 
 
 # -- visa_sanctions -----------------------------------------------------------------------
-def test_visa_sanctions_book_lost_spending_and_taxes_on_it() -> None:
+def test_visa_sanctions_book_lost_spending_by_sanction_type_and_taxes_on_it() -> None:
     lines, _ = book(
         "visa_sanctions",
         {
             "sanctions_per_year": 2,
             "recalcitrant_countries": 5,
-            "visitor_spending_total": usd(1e9),
-            "spending_share_per_sanctioned_country": 0.001,
-            "visa_loss_share": 0.5,
+            "visitor_spending_per_officials_sanctioned_country": usd(100e6),
+            "visitor_spending_per_broadly_sanctioned_country": usd(10e6),
+            "broad_sanction_share": 0.25,
+            "nearly_all_share_of_broad": 0.5,
+            "visa_loss_share_officials": 0.02,
+            "visa_loss_share_all_b": 0.6,
+            "visa_loss_share_nearly_all": 0.8,
             "reciprocity_probability": 0.2,
             "tax_share_of_spending": 0.2,
             "visitor_tax_federal_share": 0.6,
         },
     )
     sanctioned = np.array([2.0, 4.0, 5.0])  # 2 a year, capped at the 5 on the list
-    lost = sanctioned * 1e9 * 0.001 * 0.5 * (1 + 0.2)  # 600,000 per country
+    officials = 0.75 * 100e6 * 0.02  # 3 in 4 sanctions on officials: 1.5M a country
+    broad = 0.25 * 10e6 * (0.5 * 0.6 + 0.5 * 0.8)  # half all-B, half nearly all: 1.75M
+    lost = sanctioned * (officials + broad) * (1 + 0.2)  # 3.9M a sanctioned country
+    np.testing.assert_allclose(lost, [7.8e6, 15.6e6, 19.5e6])
     taxes = lost * 0.2
     check(
         lines,
@@ -574,6 +581,31 @@ def test_visa_sanctions_book_lost_spending_and_taxes_on_it() -> None:
             "state and local taxes on lost spending": ("state_local", "revenue", taxes * 0.4),
         },
     )
+
+
+def test_visa_sanctions_on_officials_only_lose_only_the_officials_share() -> None:
+    """With no broad sanctions the broad spending and loss shares drop out entirely."""
+    lines, _ = book(
+        "visa_sanctions",
+        {
+            "sanctions_per_year": 1,
+            "recalcitrant_countries": 23,
+            "visitor_spending_per_officials_sanctioned_country": usd(50e6),
+            "visitor_spending_per_broadly_sanctioned_country": usd(1e12),
+            "broad_sanction_share": 0,
+            "nearly_all_share_of_broad": 1,
+            "visa_loss_share_officials": 0.01,
+            "visa_loss_share_all_b": 1,
+            "visa_loss_share_nearly_all": 1,
+            "reciprocity_probability": 0,
+            "tax_share_of_spending": 0.25,
+            "visitor_tax_federal_share": 0.5,
+        },
+    )
+    lost = np.array([1.0, 2.0, 3.0]) * 50e6 * 0.01  # 500,000 a sanctioned country
+    np.testing.assert_allclose(lines["visitor spending lost"].amounts, lost, rtol=1e-12)
+    np.testing.assert_allclose(lines["state and local taxes on lost spending"].amounts,
+                               lost * 0.25 * 0.5, rtol=1e-12)
 
 
 # -- victims_office and reporting ------------------------------------------------------------

@@ -253,6 +253,13 @@ DEPARTURES = {
     "employer_fine_revenue_per_audit": "FY2009-FY2012 final orders per inspection (pre-order)",
     "voice_staff": "staff added to the payroll: none (staffed from existing resources)",
     "scaap_reimbursement_share": "replaced by scaap_appropriation (fixed, prorated)",
+    # issue #13: visa sanctions rebuilt on data (data/visa_sanctions/): the 2017-2020
+    # sanctions as achieved, each country's visitor spending by B visas issued, and the
+    # loss by sanction type from visa issuance before and after
+    "sanctions_per_year": "2017-2020 practice, 9 countries in 4 years",
+    "spending_share_per_sanctioned_country": "replaced by the spending of a sanctioned "
+    "country by sanction type (visitor_spending_per_*_sanctioned_country)",
+    "visa_loss_share": "replaced by a loss share per sanction type (visa_loss_share_*)",
 }
 
 
