@@ -20,7 +20,7 @@ from ..model import evaluate, uncertain_inputs
 from ..provisions import PROVISIONS
 from ..report import perspectives_with_lines
 from ..results import PERSPECTIVES
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, load_scenario, modified_words
 from ..sensitivity import METHODS, Method, Output
 from ..vocab import BASES
 from ._atomic import atomic_directory
@@ -226,7 +226,7 @@ def sensitivity(args: argparse.Namespace) -> int:
         with atomic_directory(target, on_leftover=leftover) as tmp:
             for name, frame in frames.items():
                 write_csv(frame, tmp / name)
-            path = sc.path if sc.path is not None else "<code>"
+            path = "<code>" if sc.path is None else f"{sc.path}{modified_words(sc.modified)}"
             manifest = [
                 f"{PROG} {__version__}",
                 f"command: {' '.join([PROG, *args.argv])}",

@@ -29,7 +29,7 @@ from ._rules import (
 from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
-__all__ = ["CODE", "RunConfig", "Scenario"]
+__all__ = ["CODE", "RunConfig", "Scenario", "modified_words"]
 
 #: The file named by the problems of a scenario built in code.
 CODE = "<code>"
@@ -126,6 +126,10 @@ class Scenario:
     correlations: Sequence[Any] = ()
     hindcast: bool = False
     files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
+    #: What the scenario held when made with ``path`` (see :attr:`modified`): private
+    #: bookkeeping that copies (:meth:`replace`, :func:`dataclasses.replace`) carry.
+    _origin: Mapping[str, Any] | None = field(default=None, compare=False, repr=False,
+                                              kw_only=True)
 
     def __post_init__(self) -> None:
         where = str(self.path) if self.path else CODE
@@ -145,8 +149,15 @@ class Scenario:
         object.__setattr__(self, "correlations", correlations)
         base = self.baseline
         if base is not None and base.provisions != self.provisions:
-            # The impact compares like with like: the baseline costs the same provisions.
-            object.__setattr__(self, "baseline", replace(base, provisions=self.provisions))
+            # The impact compares like with like: the baseline costs the same provisions
+            # (a rule of the impact, not a change made in code to the baseline's file).
+            origin = (None if base._origin is None
+                      else {**base._origin, "provisions": self.provisions})
+            object.__setattr__(self, "baseline",
+                               replace(base, provisions=self.provisions, _origin=origin))
+        if self.path is not None and self._origin is None:
+            # made with a file (by the loader): what changes in code are measured against
+            object.__setattr__(self, "_origin", _snapshot(self))
 
     # -- pickling (a mappingproxy does not pickle) ------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -165,6 +176,45 @@ class Scenario:
         out = {n: Setting.from_registry(p) for n, p in registry().items() if p.role == "input"}
         out.update(self.parameters)
         return out
+
+    @property
+    def modified(self) -> tuple[str, ...]:
+        """What was changed in code since the scenario was read from :attr:`path`.
+
+        The fields that change the numbers (``start_year``, ``years``,
+        ``dollar_year``, ``discount_rate``, ``provisions``, ``run``,
+        ``correlations``, ``hindcast``, and ``baseline`` when it is another
+        scenario), then the parameters whose value, distribution, dollar year or
+        schedule differ from the file's, in registry order. Empty for a scenario
+        as read, and for one built in code (``path`` None). The name and
+        description are labels: changing them alone changes no number.
+
+        Examples
+        --------
+        >>> from enforcecost import load_scenario
+        >>> sc = load_scenario("eo13768")
+        >>> sc.replace(parameters={"ero_officers_added": 5000}, name="Half officers").modified
+        ('ero_officers_added',)
+        """
+        if self._origin is None:
+            return ()
+        now = _snapshot(self)
+        fields = [k for k in (*_TRACKED, "baseline") if now[k] != self._origin[k]]
+        was, settings = self._origin["parameters"], now["parameters"]
+        params = [n for n in settings if settings[n] != was.get(n)]
+        return (*fields, *params)
+
+    @property
+    def provenance(self) -> str:
+        """Where the scenario's numbers come from, in words, for footnotes, manifests and reports.
+
+        ``'eo13768.toml'`` as read from that file; ``'eo13768.toml, modified in
+        code: ero_officers_added'`` when changed in code since (:attr:`modified`);
+        ``'defined in code'`` for a scenario built in code without a file.
+        """
+        if self.path is None:
+            return "defined in code"
+        return self.path.name + modified_words(self.modified)
 
     def uncertain(self) -> list[str]:
         """Names of the inputs with a distribution, in registry order."""
@@ -200,6 +250,44 @@ class Scenario:
         return replace(
             self, parameters={**self.parameters, **params}, baseline=base, correlations=()
         )
+
+
+#: The fields whose change in code :attr:`Scenario.modified` lists (they change numbers).
+_TRACKED = ("start_year", "years", "dollar_year", "discount_rate", "provisions", "run",
+            "correlations", "hindcast")
+#: Changes listed by name in :func:`modified_words`; the rest are counted.
+_LISTED = 4
+
+
+def _snapshot(sc: Scenario) -> dict[str, Any]:
+    """The numbers-bearing state of ``sc``: its tracked fields, its baseline's (file and
+    state, but for the provisions, which follow the policy's), and every input's value,
+    distribution, dollar year and schedule (not where it was set)."""
+    snap: dict[str, Any] = {k: getattr(sc, k) for k in _TRACKED}
+    base = sc.baseline
+    snap["baseline"] = None if base is None else (
+        base.path, {k: v for k, v in _snapshot(base).items() if k != "provisions"})
+    snap["parameters"] = {n: (s.value, s.dist, s.dollar_year, s.schedule)
+                          for n, s in sc.settings().items()}
+    return snap
+
+
+def modified_words(changes: Sequence[str]) -> str:
+    """``', modified in code: a, b'`` for a non-empty ``changes`` (after four names, how many
+    more), ``''`` for none: the suffix of a file's name in :attr:`Scenario.provenance`.
+
+    Examples
+    --------
+    >>> modified_words(["years", "a", "b", "c", "d", "e"])
+    ', modified in code: years, a, b, c and 2 more'
+    >>> modified_words([])
+    ''
+    """
+    if not changes:
+        return ""
+    shown = ", ".join(changes[:_LISTED])
+    rest = len(changes) - _LISTED
+    return f", modified in code: {shown}" + (f" and {rest} more" if rest > 0 else "")
 
 
 def _check(
