@@ -9,6 +9,7 @@ the file the scenario was read from).
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,7 +49,7 @@ def _default_discount_rate() -> float:
     return registry()["discount_rate"].value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scenario:
     """A scenario: window, provisions and parameter settings over the registry.
 
@@ -170,6 +171,67 @@ class Scenario:
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
+    # -- display -----------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: name, provenance, window, provisions, parameters set, baseline.
+
+        E.g. ``Scenario('EO 13768, full implementation', eo13768.toml,
+        FY2017–FY2026, 11 provisions, 1 input off registry, baseline 'Pre-order
+        baseline (Priority …')``: names are cut to fit about 200 characters.
+        """
+        source = self.provenance
+        if len(source) > 48 and self.path is not None:
+            source = f"{self.path.name}, modified in code ({len(self.modified)} changes)"
+        n, k = len(self.provisions), len(self._differences())
+        parts = [
+            repr(_clip(self.name, 40)),
+            _clip(source, 48),
+            f"FY{self.start_year}\u2013FY{self.start_year + self.years - 1}",
+            f"{n} provision{'s' if n != 1 else ''}",
+            f"{k} input{'s' if k != 1 else ''} off registry",
+        ]
+        if self.baseline is not None:
+            parts.append(f"baseline {_clip(self.baseline.name, 30)!r}")
+        return f"Scenario({', '.join(parts)})"
+
+    def _differences(self) -> dict[str, tuple[Setting, Setting]]:
+        """The inputs whose setting differs from the registry's default.
+
+        Returns
+        -------
+        dict of str to (Setting, Setting)
+            Name -> (this scenario's setting, the registry's), in registry
+            order, for each input whose value, distribution, dollar year or
+            schedule differs.
+        """
+        reg = registry()
+        out = {}
+        for name, s in self.settings().items():
+            default = Setting.from_registry(reg[name])
+            if _numbers(s) != _numbers(default):
+                out[name] = (s, default)
+        return out
+
+    def _repr_html_(self) -> str:
+        """Its differences from the registry as an HTML table, for a notebook."""
+        reg = registry()
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+                name, _setting_words(s), _setting_words(d), reg[name].unit,
+                "" if s.source == "registry" else Path(s.source).name
+                if s.source != CODE else CODE)) + "</tr>"
+            for name, (s, d) in self._differences().items()
+        )
+        head = "".join(f"<th>{h}</th>" for h in ("input", "this scenario", "registry", "unit",
+                                                   "set in"))
+        title = f"<p><strong>{html.escape(repr(self))}</strong></p>"
+        if not rows:
+            return f"<div>{title}<p>Every input is at its registry default.</p></div>"
+        note = ("<p><small>Inputs set differently from the registry (enforcecost params), "
+                "in the registry's unit and dollar year.</small></p>")
+        return (f"<div>{title}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+                f"</table>{note}</div>")
+
     # -- views -------------------------------------------------------------
     def settings(self) -> dict[str, Setting]:
         """Every model input's setting: registry defaults overlaid with this scenario's."""
@@ -259,6 +321,30 @@ _TRACKED = ("start_year", "years", "dollar_year", "discount_rate", "provisions",
 _LISTED = 4
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def _numbers(s: Setting) -> tuple[Any, ...]:
+    """What of a setting changes the numbers: value, distribution, dollar year, schedule."""
+    return (s.value, s.dist, s.dollar_year, s.schedule)
+
+
+def _setting_words(s: Setting) -> str:
+    """A setting in words: ``'5,000'``, ``'133 (2017 $), pert(low=126, mode=133, high=164)'``."""
+    words = f"{s.value:,.6g}"
+    if s.schedule is not None:
+        by_year = ", ".join(f"{y}: {v:,.6g}" for y, v in s.schedule)
+        words = f"by year {{{by_year}}}" + (f" x {words}" if s.value != 1 else "")
+    if s.dollar_year is not None:
+        words += f" ({s.dollar_year} $)"
+    if s.dist is not None:
+        args = ", ".join(f"{k}={v:g}" if isinstance(v, int | float) else f"{k}={v}"
+                         for k, v in s.dist.args.items())
+        words += f", {s.dist.kind}({args})"
+    return words
+
+
 def _snapshot(sc: Scenario) -> dict[str, Any]:
     """The numbers-bearing state of ``sc``: its tracked fields, its baseline's (file and
     state, but for the provisions, which follow the policy's), and every input's value,
@@ -267,8 +353,7 @@ def _snapshot(sc: Scenario) -> dict[str, Any]:
     base = sc.baseline
     snap["baseline"] = None if base is None else (
         base.path, {k: v for k, v in _snapshot(base).items() if k != "provisions"})
-    snap["parameters"] = {n: (s.value, s.dist, s.dollar_year, s.schedule)
-                          for n, s in sc.settings().items()}
+    snap["parameters"] = {n: _numbers(s) for n, s in sc.settings().items()}
     return snap
 
 
