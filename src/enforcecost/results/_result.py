@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
@@ -159,6 +160,49 @@ class Result:
         note = (f"Net fiscal {side}, millions of nominal dollars.{spread} "
                 "Positive = cost to the payer.")
         return html_table(self._headline_table(), repr(self), note, default=number())
+
+    def to_excel(self, path: str | Path, *, drivers: bool = False) -> Path:
+        """Write the result's tables as an Excel workbook (``.xlsx``).
+
+        The sheets of a report's ``tables.xlsx``: a README (scenario, files,
+        window, draws, version, sign convention, units, where the sources are),
+        the CBO tables by perspective and basis ($ millions), the percentiles,
+        the parameters used, the pipeline and the non-monetized effects, each
+        with a title and units row, number formats and frozen headers.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write (replaced if it exists); its folder
+            must exist.
+        drivers : bool
+            Also run the one-at-a-time tornado study of the federal window total
+            (``2 d + 1`` model runs) for a drivers sheet.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        ValueError
+            If ``path`` does not end in ``.xlsx``.
+        FileNotFoundError
+            If its folder does not exist.
+
+        Notes
+        -----
+        The README gives no date: a date is the run's, which only a run's
+        manifest records (``enforcecost run`` and
+        :func:`~enforcecost.report.write_report` write one, and their
+        workbook's date is its time). A scenario marked ``hindcast = true``
+        also runs its hindcast for a hindcast sheet.
+        """
+        # results sits below report; the writer loads on use (tests/test_architecture.py)
+        from ..report._workbook import write_result_workbook
+
+        return write_result_workbook(self, path, drivers=drivers)
 
     # -- sides -------------------------------------------------------------
     @property
