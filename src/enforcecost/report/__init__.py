@@ -17,7 +17,8 @@ Text, as the command line prints it:
 - :func:`render_registry`: the parameter registry as a text table of a given width;
 - :func:`render_series`: historical series as a series × fiscal-year table;
 - :func:`render_tornado`, :func:`render_morris`, :func:`render_sobol`: the top
-  drivers of a sensitivity study.
+  drivers of a sensitivity study (and :func:`in_printed_units`: its tables in
+  the units they print, for the command's CSVs).
 
 The manifest, one for a whole run: :func:`run_manifest` of
 :func:`scenario_record` s, written as JSON next to each scenario and as text
@@ -51,7 +52,13 @@ from ._labels import perspectives_with_lines, run_description, scenario_title, u
 from ._manifest import RunManifest, ScenarioRecord, manifest, run_manifest, scenario_record
 from ._registry_view import render_registry, short_citation
 from ._render import render_percentiles, render_result, render_table
-from ._sensitivity_view import assumption_share, render_morris, render_sobol, render_tornado
+from ._sensitivity_view import (
+    assumption_share,
+    in_printed_units,
+    render_morris,
+    render_sobol,
+    render_tornado,
+)
 from ._series_view import render_series
 
 if TYPE_CHECKING:
@@ -64,6 +71,7 @@ __all__ = [
     "assumption_share",
     "describe_distribution",
     "format_millions",
+    "in_printed_units",
     "manifest",
     "mean_ledger",
     "parameters_used",
