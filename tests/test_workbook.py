@@ -78,7 +78,7 @@ def test_readme_says_what_was_run_when_and_how_to_read_it(
     assert rows["Scenario"] == "EO 13768, full implementation"
     assert rows["Scenario file"] == "eo13768.toml; baseline: pre_eo_2016.toml"
     assert rows["Window"] == "FY2017-FY2026 (10 fiscal years)"
-    assert rows["Run"] == f"means of {DRAWS} draws"
+    assert rows["Run"] == f"means of {DRAWS} draws (sobol sampler, seed {SEED})"
     # the date is the run manifest's, not the clock's when the sheet was written
     created = json.loads(report["manifest.json"].read_text())["created_utc"]
     assert rows["Date of the run"].startswith(created)

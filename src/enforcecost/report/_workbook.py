@@ -71,7 +71,7 @@ _TOP = Alignment(vertical="top")
 #: Width limits of a column, in characters; text columns past the limit wrap.
 _MIN_WIDTH, _NUMBER_WIDTH, _TEXT_WIDTH = 8, 16, 60
 #: Height of a line of text (points), and the most lines a wrapped row is given.
-_LINE, _MAX_LINES = 13.0, 12
+_LINE, _MAX_LINES = 15.0, 12  # Excel: a line of Calibri 11
 
 _README_WIDTH = 110
 
@@ -337,6 +337,12 @@ def _hindcast_sheet(content: ReportContent) -> _Sheet | None:
     )
 
 
+def _basis_words(res: Result, basis: Basis) -> str:
+    """``'real: constant 2017 dollars'`` (``'nominal (then-year) dollars'`` says its name)."""
+    words = basis_words(res, basis)
+    return words if words.startswith(basis) else f"{basis}: {words}"
+
+
 def _readme(ws: Worksheet, content: ReportContent, sheets: Sequence[_Sheet],
             dated: bool) -> None:
     res = content.result
@@ -349,8 +355,9 @@ def _readme(ws: Worksheet, content: ReportContent, sheets: Sequence[_Sheet],
     if res.has_baseline and sc.baseline is not None:
         rows.append(("Baseline", f"{sc.baseline.name} (every number is the impact: the "
                                  "scenario minus its baseline on the same draws)"))
+    record = content.manifest.scenarios[0]  # how it was drawn (sampler, seed) when known
     rows += [("Window", f"FY{fy[0]}-FY{fy[-1]} ({fy.size} fiscal years)"),
-             ("Run", run_description(res))]
+             ("Run", record.description)]
     if dated:
         rows.append(("Date of the run", f"{content.manifest.created_utc} (UTC, from the run's "
                                         "manifest.json)"))
@@ -358,7 +365,7 @@ def _readme(ws: Worksheet, content: ReportContent, sheets: Sequence[_Sheet],
         ("enforcecost version", __version__),
         ("Sign convention", _SIGN),
         ("Units", "Money in millions of dollars by fiscal year (federal fiscal years, October "
-                  f"to September): {', '.join(f'{b}: ' + basis_words(res, b) for b in BASES)}. "
+                  f"to September): {'; '.join(_basis_words(res, b) for b in BASES)}. "
                   "Each sheet states its unit in row 1 and each column's unit in row 3."),
         ("Headline", "\n".join(line.strip() for line in content.headline)),
         ("Sources", "Every input's source, with its quotation, is in sheet 'parameters' "
@@ -372,7 +379,7 @@ def _readme(ws: Worksheet, content: ReportContent, sheets: Sequence[_Sheet],
         ws.cell(row=i, column=1, value=key).font = _HEAD
         ws.cell(row=i, column=1).alignment = _TOP
         ws.cell(row=i, column=2, value=value).alignment = _WRAP
-        lines = sum(max(math.ceil(len(line) * 1.1 / _README_WIDTH), 1)
+        lines = sum(max(math.ceil(len(line) / _README_WIDTH), 1)
                     for line in value.splitlines())
         ws.row_dimensions[i].height = _LINE * lines + 2
     ws.column_dimensions["A"].width = 20
