@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import runpy
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ import pytest
 import enforcecost as ec
 from enforcecost.cli import MARKER, _console, _run, main
 from enforcecost.cli._atomic import LISTING
+from enforcecost.cli._params import terminal_width
 
 #: `run` without the report (figures and PDF), which these tests do not check.
 RUN = ["run", "--no-report"]
@@ -401,6 +404,139 @@ def test_params_filters(
     shown = [ln.split()[0] for ln in out.splitlines()[3:] if ln and not ln.startswith("[")]
     assert shown == list(want)
     assert len(want) > 0
+
+
+def _rows(out: str) -> dict[str, str]:
+    """Each parameter's first line and continuation lines, joined, by name."""
+    rows: dict[str, str] = {}
+    name = None
+    lines = out.splitlines()
+    rule = next(i for i, ln in enumerate(lines) if ln.startswith("---"))
+    for ln in lines[rule + 1:]:
+        if ln.startswith("  ") and name is not None:
+            rows[name] += " " + ln.strip()
+        elif ln and not ln.startswith(("[", "* ")):
+            name = ln.split()[0]
+            rows[name] = ln
+    return rows
+
+
+def test_params_at_80_columns_shows_every_field(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(ln) for ln in lines) <= 80
+    # the longest name and unit (49 + 21 characters) leave room for name and value only
+    assert lines[0].split() == ["name", "value"]
+    assert lines[1] == "  unit; dollar year; kind; range; citation"
+    rows = _rows(out)
+    reg = ec.parameters()
+    assert list(rows) == list(reg.index)
+    hires = rows["hires_per_year_max"]
+    assert hires.split()[:2] == ["hires_per_year_max", "1,640"]
+    # what used to be cut at 80 columns: the unit, the kind, the range and the source
+    assert "officers/yr; derived; range 742 to 3,400; " in hires
+    assert "2020 dollars; published; range 110k to 180k; CBO (2020)" in rows[
+        "officer_annual_cost"]
+    for name, r in reg.iterrows():
+        assert str(r["source_kind"]) in rows[str(name)]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 132])
+def test_params_fits_any_width(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert main(["params", "--sort", "name"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(ln) for ln in out.splitlines()) <= width
+    assert len(_rows(out)) == len(ec.parameters())
+
+
+def test_params_filters_repeat(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["params", "--kind", "assumption", "--kind", "derived",
+                 "--provision", "removals", "--provision", "detainers"]) == 0
+    out = capsys.readouterr().out
+    reg = ec.parameters()
+    want = reg[reg["source_kind"].isin(["assumption", "derived"])
+               & reg["provision"].isin(["removals", "detainers"])]
+    assert list(_rows(out)) == list(want.index)
+    headings = [ln for ln in out.splitlines() if ln.startswith("[")]
+    assert headings == ["[removals]", "[detainers]"]
+    assert set(want["provision"]) == {"removals", "detainers"}
+    assert set(want["source_kind"]) == {"assumption", "derived"}
+
+
+def test_params_sort_kind_groups_by_source_kind(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["params", "--sort", "kind"]) == 0
+    out = capsys.readouterr().out
+    assert [ln for ln in out.splitlines() if ln.startswith("[")] == [
+        "[seed]", "[published]", "[derived]", "[assumption]"]
+    reg = ec.parameters()
+    rows = _rows(out)
+    want = [n for k in ("seed", "published", "derived", "assumption")
+            for n in reg.index[reg["source_kind"] == k]]
+    assert list(rows) == want
+    # the kind is the heading; the provision is shown instead
+    header = out.splitlines()[0].split()
+    assert "kind" not in header
+    assert "provision" in header
+    assert rows["hires_per_year_max"].split()[-1] != "assumption"
+
+
+def test_params_sort_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["params", "--sort", "name", "--kind", "seed"]) == 0
+    out = capsys.readouterr().out
+    reg = ec.parameters()
+    rows = _rows(out)
+    assert list(rows) == sorted(reg.index[reg["source_kind"] == "seed"])
+    assert not [ln for ln in out.splitlines() if ln.startswith("[")]
+    header = out.splitlines()[0].split()
+    assert {"kind", "provision"} <= set(header)
+
+
+def test_params_csv_follows_sort_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--sort", "name", "--provision", "hiring", "--csv", "-"]) == 0
+    back = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="name")
+    reg = ec.parameters()
+    assert list(back.index) == sorted(reg.index[reg["provision"] == "hiring"])
+
+
+def test_params_width_of_a_pipe_is_the_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``enforcecost params | less``: standard output is a pipe, standard error the
+    terminal; COLUMNS wins over both; with no terminal at all, the fallback."""
+
+    def size(fd: int = 1) -> os.terminal_size:
+        if fd == 2:
+            return os.terminal_size((81, 24))
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr(os, "get_terminal_size", size)
+    monkeypatch.setattr(sys, "stderr", type("Tty", (), {"fileno": lambda self: 2})())
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert terminal_width() == 81
+    monkeypatch.setenv("COLUMNS", "93")
+    assert terminal_width() == 93
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # no file descriptor
+    assert terminal_width(fallback=77) == 77
+
+
+def test_params_bad_sort_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--sort", "value"]) == 2
+    assert "invalid choice: 'value'" in capsys.readouterr().err
 
 
 def test_params_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,6 +19,7 @@ import enforcecost as ec
 from enforcecost import sensitivity
 from enforcecost.cli import MARKER, main
 from enforcecost.cli._atomic import LISTING
+from enforcecost.report import in_printed_units
 from enforcecost.results import PrecisionWarning
 
 #: `run` without the report (figures and PDF), which these tests do not check.
@@ -271,8 +272,17 @@ def test_sensitivity_tornado_equals_library(
     assert main(argv) == 0
     want = sensitivity.tornado(eo, sensitivity.Output("government", "real", 5))
     back = pd.read_csv(out / "tornado.csv", index_col="input")
-    pd.testing.assert_frame_equal(back, want.to_frame(), check_exact=False, rtol=1e-12)
-    assert sorted(p.name for p in out.iterdir()) == [LISTING, MARKER, "tornado.csv"]
+    # in the units it prints: money in millions of dollars, named so
+    pd.testing.assert_frame_equal(back, in_printed_units("tornado", want.to_frame()),
+                                  check_exact=False, rtol=1e-12)
+    assert list(back.columns) == ["low_input", "high_input", "low_output_millions",
+                                  "high_output_millions", "swing_millions", "provision",
+                                  "source_kind", "unit"]
+    np.testing.assert_allclose(back["swing_millions"], want.frame["swing"] / 1e6, rtol=1e-12)
+    assert sorted(p.name for p in out.iterdir()) == [LISTING, MARKER, "tornado.csv",
+                                                     "tornado.png", "tornado.svg"]
+    assert (out / "tornado.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (out / "tornado.svg").read_bytes()[:2000]
     captured = capsys.readouterr()
     text = captured.out
     assert f"Tornado: {want.label}" in text
@@ -283,8 +293,10 @@ def test_sensitivity_tornado_equals_library(
     assert float(cells[-1].replace(",", "")) == pytest.approx(
         want.frame["swing"].iloc[0] / 1e6, abs=0.5
     )
+    # the printed swing is the CSV's, rounded
+    assert cells[-1] == f"{round(back['swing_millions'].iloc[0]):,}"
     assert f"... and {len(want.frame) - 15} more inputs" in text
-    assert f"wrote tornado.csv to {out}" in captured.err
+    assert f"wrote tornado.csv, tornado.png, tornado.svg to {out}" in captured.err
     assert "government net impact, FY2017-FY2021, real dollars" in (out / MARKER).read_text()
 
 
@@ -294,7 +306,8 @@ def test_sensitivity_tornado_one_year_and_provision(tmp_path: Path, eo: ec.Scena
                  "--provision", "removals", "--out", str(out), "-q"]) == 0
     want = sensitivity.tornado(eo, sensitivity.Output(years=(2020,), provision="removals"))
     back = pd.read_csv(out / "tornado.csv", index_col="input")
-    pd.testing.assert_frame_equal(back, want.to_frame(), check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(back, in_printed_units("tornado", want.to_frame()),
+                                  check_exact=False, rtol=1e-12)
 
 
 def test_sensitivity_sobol_writes_tables_and_assumption_share(
@@ -304,8 +317,10 @@ def test_sensitivity_sobol_writes_tables_and_assumption_share(
     assert main(["sensitivity", str(small), "--method", "sobol", "--n", "256",
                  "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        LISTING, MARKER, "sobol.csv", "sobol_by_provision.csv", "sobol_by_source_kind.csv"
+        LISTING, MARKER, "sobol.csv", "sobol.png", "sobol.svg", "sobol_by_provision.csv",
+        "sobol_by_source_kind.csv"
     ]
+    assert (out / "sobol.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     want = sensitivity.sobol(ec.load_scenario(small), n=256, seed=5)  # the file's [run] seed
     back = pd.read_csv(out / "sobol.csv", index_col="input")
     pd.testing.assert_frame_equal(back, want.to_frame(), check_exact=False, rtol=1e-9)
@@ -331,7 +346,13 @@ def test_sensitivity_morris_equals_library(tmp_path: Path, small: Path) -> None:
                  "--seed", "11", "--out", str(out), "-q"]) == 0
     want = sensitivity.morris(ec.load_scenario(small), trajectories=4, seed=11)
     back = pd.read_csv(out / "morris.csv", index_col="input")
-    pd.testing.assert_frame_equal(back, want.to_frame(), check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(back, in_printed_units("morris", want.to_frame()),
+                                  check_exact=False, rtol=1e-12)
+    frame = want.to_frame()
+    for col in ("mu", "mu_star", "mu_star_low", "mu_star_high", "sigma"):
+        np.testing.assert_allclose(back[f"{col}_millions"], frame[col] / 1e6, rtol=1e-12)
+    assert {"morris.png", "morris.svg"} <= {p.name for p in out.iterdir()}
+    assert "units: money in millions of dollars" in (out / MARKER).read_text()
 
 
 def test_sensitivity_bad_method_is_a_usage_error(

@@ -27,6 +27,7 @@ import enforcecost as ec
 from enforcecost import plot
 from enforcecost.plot import _style as st
 from enforcecost.report import write_report
+from enforcecost.report._workbook import HEADER_ROW
 from enforcecost.results import PrecisionWarning
 
 NAME = "hindcast/eo13768_as_implemented"
@@ -209,8 +210,10 @@ def test_the_report_has_the_hindcast_section(report: dict[str, Path],
 
 
 def test_the_workbook_has_the_hindcast_sheet(report: dict[str, Path], h: ec.Hindcast) -> None:
-    sheet = pd.read_excel(report["tables.xlsx"], sheet_name="hindcast")
-    assert list(sheet.columns) == list(h.table.columns)
+    sheet = pd.read_excel(report["tables.xlsx"], sheet_name="hindcast", header=HEADER_ROW - 1)
+    # the table's columns, then each row's unit
+    assert list(sheet.columns) == [*h.table.columns, "unit"]
+    assert set(sheet.loc[sheet["quantity"] == "arrests", "unit"]) == {"arrests/yr"}
     np.testing.assert_array_equal(sheet["actual"], h.table["actual"])
     np.testing.assert_allclose(sheet["mean"], h.table["mean"], rtol=1e-12)
     row = sheet[(sheet["quantity"] == "arrests") & (sheet["fiscal_year"] == 2017)]

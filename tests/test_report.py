@@ -17,6 +17,7 @@ import pytest
 import enforcecost as ec
 from enforcecost.cli import main
 from enforcecost.report import manifest, run_manifest, scenario_record, write_report
+from enforcecost.report._workbook import HEADER_ROW
 from enforcecost.results import PrecisionWarning
 
 DRAWS, SEED = 256, 11
@@ -47,14 +48,17 @@ def test_workbook_reads_back_equal_to_the_tables(
     written: tuple[ec.Result, dict[str, Path]],
 ) -> None:
     res, files = written
-    book = pd.read_excel(files["tables.xlsx"], sheet_name=None, index_col=0)
+    # a title, a note and a units row above the column names (report/_workbook.py)
+    book = pd.read_excel(files["tables.xlsx"], sheet_name=None, index_col=0,
+                         header=HEADER_ROW - 1)
     for perspective in ("federal", "state_local", "government", "economy"):
         for basis in ("nominal", "real", "pv"):
             got = book[f"{perspective}_{basis}"]
             want = res.table(perspective, basis)  # type: ignore[arg-type]
             np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
             assert list(got.index) == list(want.index)
-    params = pd.read_excel(files["tables.xlsx"], sheet_name="parameters")
+    params = pd.read_excel(files["tables.xlsx"], sheet_name="parameters",
+                           header=HEADER_ROW - 1)
     assert set(params["name"]) == set(res.scenario.settings())
     assert (params["source_kind"] == "assumption").any()
     assert len(book["nonmonetized"]) == len(res.nonmonetized())

@@ -239,8 +239,12 @@ def test_render_registry_wide_is_one_line_per_parameter() -> None:
 
 def test_render_registry_narrow_puts_citation_below() -> None:
     lines = render_registry(ec.parameters(), width=90).splitlines()
+    # at 90 columns name, value and unit fit; the dollar year (with everything after it,
+    # in order) follows on the line below
+    assert lines[0].split() == ["name", "value", "unit"]
+    assert lines[1] == "  dollar year; kind; range; citation"
     i = next(i for i, ln in enumerate(lines) if ln.startswith("ero_officers_added "))
-    assert lines[i + 1] == "  EO 13768 summary (seed)"
+    assert lines[i + 1] == "  seed; EO 13768 summary (seed)"
 
 
 # -- Monte Carlo results ------------------------------------------------------------------

@@ -4,10 +4,16 @@ the research agenda of a scenario (its assumptions ranked by their share of the 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from ..errors import Problem, ScenarioError
 from ..model import evaluate, uncertain_inputs
@@ -17,11 +23,11 @@ from ..report import AGENDA_N, perspectives_with_lines, render_agenda, render_re
 from ..results import PERSPECTIVES
 from ..scenario import Scenario, load_scenario
 from ..sensitivity import METHODS, agenda_runs, research_agenda
-from ..vocab import SOURCE_KINDS
+from ..vocab import MONEY_GROUP, SOURCE_KINDS
 from ._console import PROG, err, option_problem, out, report_options, stage, write_table_text
 from ._parser import add_command, parallel_options, parallel_problems
 
-__all__ = ["add_parser", "params"]
+__all__ = ["SORTS", "add_parser", "params", "select_parameters"]
 
 #: Base points of the ranking's Sobol' design unless ``--n`` says otherwise: the
 #: report's, so that the same seed gives the report's headline shares.
@@ -36,6 +42,10 @@ _EPILOG = f"""\
 kinds: seed (the order's summary), published (a cited source), derived
 (arithmetic on cited figures), assumption (no source found; range stated).
 
+The table fits the terminal's width: the columns that do not fit on a
+parameter's line (at 80 columns: dollar year, kind, range, citation) follow on
+the lines below it, indented.
+
 --rank SCENARIO: the research agenda. The scenario's inputs resting on
 assumptions (or on the --kind given), ranked per perspective by their Sobol'
 total index ST: the share of the variance of the window total they take part
@@ -46,7 +56,9 @@ uncertain inputs (80,000 for eo13768 at the default n = {RANK_N:,}, seconds).
 examples:
   enforcecost params
   enforcecost params --kind assumption
-  enforcecost params --provision removals
+  enforcecost params --kind assumption --kind derived --sort name
+  enforcecost params --provision removals --provision detainers
+  enforcecost params --sort kind                 grouped by source kind
   enforcecost params --csv parameters.csv        every column, for a spreadsheet
   enforcecost params --csv - | head              CSV on standard output
   enforcecost params --rank eo13768              the next numbers to source
@@ -60,6 +72,9 @@ see also: enforcecost series (historical inputs and published outcomes by year)
 #: The options that only ``--rank`` reads, by attribute.
 _RANK_ONLY = ("n", "seed", "perspective", "top", "workers", "scheduler")
 
+#: ``--sort``: the order of the rows, and the column whose runs get a heading.
+SORTS: dict[str, str | None] = {"provision": "provision", "kind": "source_kind", "name": None}
+
 
 def add_parser(sub: Any) -> None:
     """Add ``params`` to the subcommands ``sub``."""
@@ -71,13 +86,19 @@ def add_parser(sub: Any) -> None:
         "research agenda: a scenario's assumptions ranked by their share of the variance.",
         epilog=_EPILOG,
     )
-    cmd.add_argument("--provision", choices=[*PROVISIONS, "money"], metavar="NAME",
-                     help=f"only this provision's parameters: {', '.join(PROVISIONS)}, money")
-    cmd.add_argument("--kind", choices=SOURCE_KINDS,
-                     help="only parameters whose value rests on this kind of source "
-                     "(with --rank, default assumption)")
+    cmd.add_argument("--provision", choices=[*PROVISIONS, MONEY_GROUP], metavar="NAME",
+                     action="append",
+                     help=f"only this provision's parameters (repeat for several): "
+                     f"{', '.join(PROVISIONS)}, {MONEY_GROUP}")
+    cmd.add_argument("--kind", choices=SOURCE_KINDS, action="append",
+                     help="only parameters whose value rests on this kind of source (repeat "
+                     "for several; with --rank, default assumption)")
+    cmd.add_argument("--sort", choices=list(SORTS), default="provision",
+                     help="provision (default: by provision, in registry order), kind (by "
+                     "source kind, seed to assumption) or name (alphabetical, no headings)")
     cmd.add_argument("--csv", metavar="FILE",
-                     help="write every column as CSV to FILE ('-': standard output)")
+                     help="write every column as CSV to FILE ('-': standard output), in the "
+                     "order of --sort")
     rank = cmd.add_argument_group("research agenda (--rank)")
     rank.add_argument("--rank", metavar="SCENARIO",
                       help="rank this scenario's assumptions (a file or a shipped scenario's "
@@ -98,6 +119,51 @@ def add_parser(sub: Any) -> None:
     cmd.set_defaults(func=params, quiet=False)
 
 
+def select_parameters(frame: pd.DataFrame, *, provisions: Sequence[str] | None = None,
+                      kinds: Sequence[str] | None = None, sort: str = "provision",
+                      ) -> pd.DataFrame:
+    """The rows of the registry ``frame`` to show, in the order of ``sort``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`enforcecost.parameters`.
+    provisions, kinds : sequence of str, optional
+        Keep the rows of these provisions (or the ``money`` group) and of these
+        source kinds (None: all).
+    sort : {'provision', 'kind', 'name'}
+        ``provision``: the registry's order (by provision); ``kind``: by source
+        kind in the order seed, published, derived, assumption, the registry's
+        order within each; ``name``: alphabetical.
+    """
+    if provisions:
+        frame = frame[frame["provision"].isin(provisions)]
+    if kinds:
+        frame = frame[frame["source_kind"].isin(kinds)]
+    if sort == "kind":
+        rank = frame["source_kind"].map({k: i for i, k in enumerate(SOURCE_KINDS)})
+        return frame.iloc[np.argsort(rank.to_numpy(), kind="stable")]
+    if sort == "name":
+        return frame.sort_index(kind="stable")
+    return frame
+
+
+def terminal_width(fallback: int = 100) -> int:
+    """The width to lay the table out in: ``COLUMNS`` when set, else the terminal's.
+
+    Standard output piped to a pager (``enforcecost params | less``) has no width
+    of its own, so the terminal is asked through standard error, which usually
+    still is one; ``fallback`` when neither is a terminal.
+    """
+    width = shutil.get_terminal_size(fallback=(0, 0)).columns  # COLUMNS, then stdout
+    if width > 0:
+        return width
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return fallback
+
+
 def params(args: argparse.Namespace) -> int:
     """``enforcecost params``: the exit code (2 for bad options, 1 if the CSV file cannot
     be written)."""
@@ -109,18 +175,14 @@ def params(args: argparse.Namespace) -> int:
                         for name in given])
         err(f"{PROG}: nothing was listed")
         return 2
-    frame = parameters()
-    if args.provision:
-        frame = frame[frame["provision"] == args.provision]
-    if args.kind:
-        frame = frame[frame["source_kind"] == args.kind]
+    frame = select_parameters(parameters(), provisions=args.provision, kinds=args.kind,
+                              sort=args.sort)
     if args.csv:
         return write_table_text(frame.to_csv(), args.csv, f"{len(frame)} parameters")
     if frame.empty:
         err(f"{PROG}: no parameters match")
         return 0
-    width = shutil.get_terminal_size(fallback=(100, 24)).columns
-    out(render_registry(frame, width=width))
+    out(render_registry(frame, width=terminal_width(), group=SORTS[args.sort]))
     return 0
 
 
@@ -172,14 +234,14 @@ def _rank(args: argparse.Namespace) -> int:
     perspectives = args.perspective or perspectives_with_lines(evaluate(sc))
     n = RANK_N if args.n is None else args.n
     seed = sc.run.seed if args.seed is None else args.seed
-    kind = args.kind or "assumption"
+    kinds = tuple(dict.fromkeys(args.kind or ["assumption"]))
     runs = agenda_runs(sc, n)
     with stage(args, f"ranking ({sc.name})", runs):
-        agenda = research_agenda(sc, perspectives, n=n, seed=seed, kinds=(kind,),
+        agenda = research_agenda(sc, perspectives, n=n, seed=seed, kinds=kinds,
                                  workers=args.workers, scheduler=args.scheduler)
     frame = agenda.to_frame()
     if args.provision:
-        frame = frame[frame["provision"] == args.provision]
+        frame = frame[frame["provision"].isin(args.provision)]
     if args.csv:
         return write_table_text(frame.to_csv(index=False), args.csv,
                                 f"the ranking of {len(frame)} inputs")

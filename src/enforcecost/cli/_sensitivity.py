@@ -20,7 +20,7 @@ from ..model import evaluate, uncertain_inputs
 from ..provisions import PROVISIONS
 from ..report import perspectives_with_lines
 from ..results import PERSPECTIVES
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, load_scenario, modified_words
 from ..sensitivity import METHODS, Method, Output
 from ..vocab import BASES
 from ._atomic import atomic_directory
@@ -47,7 +47,10 @@ The printed table shows the top drivers; the CSV files have every input.
 
 Output (written all at once, like run):
   DIR/tornado.csv | DIR/morris.csv | DIR/sobol.csv, sobol_by_provision.csv,
-  sobol_by_source_kind.csv           indexed by input or group; money in dollars
+  sobol_by_source_kind.csv           indexed by input or group; in the units
+                                     printed: money in millions of dollars
+                                     (columns *_millions), indices as shares
+  DIR/tornado.png, .svg | morris.png, .svg | sobol.png, .svg   the chart
   DIR/enforcecost-run.txt            what was run, by which version
 
 examples:
@@ -58,6 +61,9 @@ examples:
   enforcecost sensitivity my.toml --method sobol --provision removals --years 5 --out sens/
   enforcecost sensitivity eo13768 --method tornado --year 2020 --basis real --out sens/
 """
+
+#: The chart's files, one per format.
+CHART_FORMATS = ("png", "svg")
 
 #: The command's flags of the methods' design options (a flag per option it offers).
 _FLAGS = ("n", "trajectories", "seed")
@@ -194,6 +200,23 @@ def _details(method: Method, result: Any, seed: int | None) -> list[str]:
     return [first, f"model runs: {method.runs(result)}", *rest]
 
 
+def _save_chart(method: Method, result: Any, folder: Path) -> None:
+    """The method's chart (:mod:`enforcecost.plot`, by :attr:`Method.chart`, with its
+    own number of inputs shown) as ``<method>.png`` and ``.svg`` in ``folder``."""
+    import matplotlib.pyplot as plt  # on use: the other commands do without matplotlib
+
+    from .. import plot
+
+    ax = getattr(plot, method.chart)(result)
+    fig = ax.get_figure(root=True)
+    try:
+        for ext in CHART_FORMATS:
+            fig.savefig(folder / f"{method.name}.{ext}", dpi=150 if ext == "png" else None,
+                        bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
 def sensitivity(args: argparse.Namespace) -> int:
     """``enforcecost sensitivity``: the exit code."""
     sc, problems = _load(args.path)
@@ -220,13 +243,16 @@ def sensitivity(args: argparse.Namespace) -> int:
     with stage(args, f"{method.name} ({ident})", method.planned_runs(sc, **options)):
         result = method.run(sc, output, workers=args.workers, scheduler=args.scheduler,
                             **options)
-    frames = {f"{stem}.csv": frame for stem, frame in method.frames(result).items()}
+    frames = {f"{stem}.csv": report.in_printed_units(stem, frame)
+              for stem, frame in method.frames(result).items()}
+    charts = [f"{method.name}.{ext}" for ext in CHART_FORMATS]
     text = getattr(report, method.table)(result, top=args.top)
     try:
         with atomic_directory(target, on_leftover=leftover) as tmp:
             for name, frame in frames.items():
                 write_csv(frame, tmp / name)
-            path = sc.path if sc.path is not None else "<code>"
+            _save_chart(method, result, tmp)
+            path = "<code>" if sc.path is None else f"{sc.path}{modified_words(sc.modified)}"
             manifest = [
                 f"{PROG} {__version__}",
                 f"command: {' '.join([PROG, *args.argv])}",
@@ -234,12 +260,13 @@ def sensitivity(args: argparse.Namespace) -> int:
                 f"output: {output.label(sc)}",
                 f"method: {method.name}",
                 *_details(method, result, seed),
-                f"files: {', '.join(frames)}",
+                f"files: {', '.join([*frames, *charts])}",
+                "units: money in millions of dollars (columns *_millions); indices as shares",
             ]
             (tmp / MARKER).write_text("\n".join(manifest) + "\n", encoding="utf-8")
     except OSError as exc:
         return out_failure(target, exc, args.debug)
     if not args.quiet:
         out(f"{sc.name}\n{text}\n")
-        err(f"{PROG}: wrote {', '.join(frames)} to {target}")
+        err(f"{PROG}: wrote {', '.join([*frames, *charts])} to {target}")
     return 0

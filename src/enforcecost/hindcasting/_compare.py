@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import Problem, ScenarioError
 from ..model import correlation_plan, magnitude_problems, run_design, uncertain_inputs
 from ..registry import series
+from ..results._display import clip, html_table, joined
 from ..sampling import check_seed, design
 from ..scenario import SAMPLERS, Sampler, Scenario, load_scenario
 from ._targets import COMPARISONS
@@ -28,7 +29,7 @@ _COLUMNS = ("quantity", "label", "fiscal_year", "actual", "quality", "mean", "p5
             "baseline_mean", "error", "in_band", "tolerance", "within")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Hindcast:
     """A scenario's pipeline, year by year, beside what ICE and EOIR published.
 
@@ -92,6 +93,36 @@ class Hindcast:
                 "rising": rising, "met": met,
             })
         return pd.DataFrame(rows).set_index("quantity")
+
+    def __repr__(self) -> str:
+        """One line: the scenario, the years compared, the draws and the targets met."""
+        years = sorted(set(self.table["fiscal_year"].tolist()))  # never empty: see hindcast
+        span = f"FY{years[0]}\u2013FY{years[-1]}" if len(years) > 1 else f"FY{years[0]}"
+        met = self.summary()["met"].dropna().astype(bool)
+        targets = f"targets met {int(met.sum())} of {len(met)}" if len(met) else ""
+        parts = [repr(clip(self.scenario.name, 60)), span, f"{self.draws:,} draws", targets]
+        return f"Hindcast({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The summary per comparison (:meth:`summary`), for a notebook."""
+        frame = self.summary().set_index("label")
+
+        def share(v: object) -> str:
+            return "" if not isinstance(v, float) or np.isnan(v) else f"{v:+.1%}"
+
+        def tol(v: object) -> str:
+            return "" if not isinstance(v, float) or np.isnan(v) else f"±{v:.0%}"
+
+        def flag(v: object) -> str:
+            return "" if v is pd.NA else ("yes" if v else "NO")
+
+        return html_table(frame, repr(self),
+                          "worst_error: the model's mean against the published value, the year "
+                          "of largest miss; in_band: years whose published value lies in the "
+                          "model's 90% band; met: every year within the tolerance (and rising "
+                          "where asked).",
+                          formats={"worst_error": share, "tolerance": tol, "rising": flag,
+                                   "met": flag})
 
     def to_text(self) -> str:
         """The error table as plain text, 80 columns: one block per comparison."""

@@ -8,7 +8,9 @@ footnote=None, **kwargs) -> Axes``:
 * ``title``: replaces the default title (scenario name and what is shown);
   ``''`` for none.
 * ``footnote``: the source line ("Source: enforcecost <version>, scenario
-  <file>; N draws, seed S. ...") is written at the bottom of the figure **only
+  <file>; N draws, seed S. ..."; the file followed by ", modified in code: ..."
+  for a scenario changed in code after it was read, see
+  :attr:`~enforcecost.Scenario.provenance`) is written at the bottom of the figure **only
   when the function made the figure** (a figure passed in through ``ax`` may
   hold other charts, so it is left alone). ``footnote=False`` drops it, a
   string replaces it. :func:`source_note` gives the text for your own figures.

@@ -221,17 +221,27 @@ class Context:
 
 
 def _file(scenario: Any) -> str:
+    """The scenario's provenance: its file's name, and what was changed in code since."""
+    provenance = getattr(scenario, "provenance", None)
+    if isinstance(provenance, str):
+        return provenance
     path = getattr(scenario, "path", None)
     return path.name if path is not None else "defined in code"
 
 
 def source_line(ctx: Context, note: str = "") -> str:
-    """'Source: enforcecost 0.1.0, scenario eo13768.toml (baseline ...); N draws, seed S.'"""
+    """'Source: enforcecost 0.1.0, scenario eo13768.toml vs. baseline ...; N draws, seed S.'
+
+    Each scenario by its provenance: ``eo13768.toml, modified in code: x`` when it
+    was changed in code after it was read (then ``; baseline ...``).
+    """
     parts = [f"Source: enforcecost {__version__}"]
     if ctx.file is not None:
         scen = f"scenario {ctx.file}"
         if ctx.baseline_file is not None:
-            scen += f" vs. baseline {ctx.baseline_file}"
+            # after a list of changes made in code, 'vs.' would read as part of it
+            joint = "; baseline " if "modified in code" in ctx.file else " vs. baseline "
+            scen += joint + ctx.baseline_file
         parts.append(", " + scen)
         if ctx.deterministic:
             parts.append("; central values (one deterministic run)")

@@ -17,7 +17,8 @@ Text, as the command line prints it:
 - :func:`render_registry`: the parameter registry as a text table of a given width;
 - :func:`render_series`: historical series as a series × fiscal-year table;
 - :func:`render_tornado`, :func:`render_morris`, :func:`render_sobol`: the top
-  drivers of a sensitivity study;
+  drivers of a sensitivity study (and :func:`in_printed_units`: its tables in
+  the units they print, for the command's CSVs);
 - :func:`render_agenda`: the research agenda, the assumptions ranked by their
   share of the variance (:func:`agenda_shares` in words).
 
@@ -57,6 +58,7 @@ from ._render import render_percentiles, render_result, render_table
 from ._sensitivity_view import (
     agenda_shares,
     assumption_share,
+    in_printed_units,
     render_agenda,
     render_morris,
     render_sobol,
@@ -76,6 +78,7 @@ __all__ = [
     "assumption_share",
     "describe_distribution",
     "format_millions",
+    "in_printed_units",
     "manifest",
     "mean_ledger",
     "parameters_used",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..registry import registry
 from ..results import PERSPECTIVES, Result
-from ..scenario import Scenario, Setting
+from ..scenario import Scenario, Setting, modified_words
 from ..vocab import BASES, Basis
 from ._cells import MILLION
 from ._labels import perspectives_with_lines
@@ -245,7 +245,9 @@ def summary_frame(
     Returns
     -------
     DataFrame
-        Columns scenario, name, file, baseline, perspective, start_year,
+        Columns scenario, name, file (its path, and what was changed in code
+        since it was read: :attr:`~enforcecost.Scenario.provenance`), baseline,
+        perspective, start_year,
         end_year, draws (1: central values), then per basis
         ``<basis>_5yr_millions`` (first five fiscal years; NaN for a shorter
         window) and ``<basis>_window_millions`` (the whole window), net cost in
@@ -259,7 +261,7 @@ def summary_frame(
             row: dict[str, Any] = {
                 "scenario": ident,
                 "name": sc.name,
-                "file": "" if sc.path is None else str(sc.path),
+                "file": "" if sc.path is None else f"{sc.path}{modified_words(sc.modified)}",
                 "baseline": sc.baseline.name if sc.baseline is not None else "",
                 "perspective": perspective,
                 "start_year": int(fy[0]),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..results import PERSPECTIVES, Perspective, Result
+from ..scenario import Scenario, modified_words
 from ..vocab import BASES, PAYERS_OF, Basis
 
 __all__ = [
     "basis_words",
     "perspectives_with_lines",
     "run_description",
+    "scenario_files",
     "scenario_title",
     "units_line",
 ]
@@ -27,6 +29,32 @@ def scenario_title(res: Result) -> str:
     if res.has_baseline and sc.baseline is not None:
         return f"{sc.name}: impact relative to {sc.baseline.name}"
     return f"{sc.name} (no baseline: the scenario's own costs)"
+
+
+def scenario_files(res: Result, *, full_path: bool = False) -> str:
+    """Where the numbers of a result come from: its scenario's and its baseline's
+    :attr:`~enforcecost.Scenario.provenance` (with ``full_path``, each file's path
+    rather than its name).
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> sc = ec.load_scenario("eo13768")
+    >>> scenario_files(ec.evaluate(sc))
+    'Scenario file: eo13768.toml; baseline: pre_eo_2016.toml'
+    >>> scenario_files(ec.evaluate(sc.replace(parameters={"ero_officers_added": 5000})))
+    'Scenario file: eo13768.toml, modified in code: ero_officers_added; baseline: pre_eo_2016.toml'
+    """
+    def words(sc: Scenario) -> str:
+        if full_path and sc.path is not None:
+            return f"{sc.path}{modified_words(sc.modified)}"
+        return sc.provenance
+
+    sc = res.scenario
+    text = f"Scenario file: {words(sc)}"
+    if res.has_baseline and sc.baseline is not None:
+        text += f"; baseline: {words(sc.baseline)}"
+    return text
 
 
 def run_description(

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..results import Result
-from ..scenario import Scenario
+from ..scenario import Scenario, modified_words
 from ..vocab import BASES
 from ._labels import run_description
 
@@ -88,6 +88,12 @@ class ScenarioRecord:
         Its name in the run (its output directory); empty outside a batch run.
     name, path, baseline : str, str or None, str or None
         The scenario's name, the file it was read from and its baseline's name.
+    modified_in_code : tuple of str
+        What was changed in code since that file was read
+        (:attr:`~enforcecost.Scenario.modified`; empty when nothing was): the
+        file alone does not rerun such a scenario, its ``parameters`` do.
+    baseline_modified_in_code : tuple of str
+        The same of its baseline.
     start_year, years, dollar_year : int
     discount_rate : float
     provisions : tuple of str
@@ -125,6 +131,16 @@ class ScenarioRecord:
     why_central: str
     precision_notes: tuple[str, ...]
     parameters: Mapping[str, Any]
+    modified_in_code: tuple[str, ...] = ()
+    baseline_modified_in_code: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The file with what was changed in code since it was read: ``'<path>,
+        modified in code: x'``, or ``'<code>'`` for a scenario built in code."""
+        if self.path is None:
+            return "<code>"
+        return self.path + modified_words(self.modified_in_code)
 
 
 def scenario_record(
@@ -178,6 +194,8 @@ def scenario_record(
             "policy": _settings(sc),
             "baseline": _settings(sc.baseline) if sc.baseline is not None else None,
         },
+        modified_in_code=sc.modified,
+        baseline_modified_in_code=sc.baseline.modified if sc.baseline is not None else (),
     )
 
 
@@ -225,8 +243,9 @@ class RunManifest:
         -------
         dict
             Versions, ``created_utc``, ``command``, ``scenario`` (name, path,
-            baseline, window, provisions), ``files_sha256``, ``run`` (monte_carlo,
-            draws, seed, sampler) and ``parameters`` (policy and baseline).
+            what was changed in code since that file was read, baseline, window,
+            provisions), ``files_sha256``, ``run`` (monte_carlo, draws, seed,
+            sampler) and ``parameters`` (policy and baseline).
         """
         s = self._scenario(ident)
         return {
@@ -236,7 +255,9 @@ class RunManifest:
             "scenario": {
                 "name": s.name,
                 "path": s.path,
+                "modified_in_code": list(s.modified_in_code),
                 "baseline": s.baseline,
+                "baseline_modified_in_code": list(s.baseline_modified_in_code),
                 "start_year": s.start_year,
                 "years": s.years,
                 "dollar_year": s.dollar_year,
@@ -267,7 +288,7 @@ class RunManifest:
             "scenarios:",
         ]
         for s in self.scenarios:
-            lines.append(f"  {s.ident}: {s.path if s.path is not None else '<code>'} ({s.name})")
+            lines.append(f"  {s.ident}: {s.source} ({s.name})")
             if s.monte_carlo:
                 lines.append(f"    run: Monte Carlo, {s.description.removeprefix('means of ')}")
                 if self.ledger_draws:

@@ -9,7 +9,7 @@ from .._version import __version__
 from ..vocab import PERSPECTIVE_LABELS
 from ._cells import money_words
 from ._content import ReportContent
-from ._labels import units_line
+from ._labels import scenario_files, units_line
 
 __all__ = ["comparison_markdown", "markdown_table", "report_markdown"]
 
@@ -38,7 +38,7 @@ def report_markdown(content: ReportContent) -> str:
     ``hindcast = true``), drivers, parameters, register."""
     res = content.result
     sc = res.scenario
-    md = [f"# {sc.name}", "", sc.description, "", "## Headline", "",
+    md = [f"# {sc.name}", "", sc.description, "", scenario_files(res), "", "## Headline", "",
           *[ln.strip() for ln in content.headline], ""]
     if content.assumption_lines:
         md += [*_lines(content.assumption_lines), ""]

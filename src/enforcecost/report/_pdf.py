@@ -17,7 +17,7 @@ from ..vocab import PERSPECTIVE_LABELS
 from ._cells import money_words
 from ._content import ReportContent
 from ._hindcast_view import hindcast_lines
-from ._labels import units_line
+from ._labels import scenario_files, units_line
 from ._render import render_table
 
 __all__ = ["write_pdf"]
@@ -52,7 +52,7 @@ def _first_page(content: ReportContent) -> list[str]:
     """The headline and each perspective's nominal table, federal first."""
     res = content.result
     units = units_line(res, "nominal")
-    lines = [*content.headline, ""]
+    lines = [*_wrap(scenario_files(res)), "", *content.headline, ""]
     if content.assumption_lines:
         head, *rest = content.assumption_lines
         lines += [*_wrap(head), *(w for ln in rest for w in _wrap(ln.strip(), 106, "  ")), ""]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -45,6 +46,12 @@ def _clip(text: str, width: int) -> str:
 
 
 _MIN_CITATION = 20
+#: Lines a parameter's continuation may take (the rest is cut with ``...``).
+_MAX_MORE = 3
+#: The columns of a row in the order they claim room on its first line (``name`` always),
+#: and how each reads on a continuation line when it does not fit there.
+_COLUMNS = ("name", "value", "unit", "dollar year", "kind", "range", "provision", "citation")
+_GROUPS = ("provision", "source_kind", None)
 
 
 def _value_cell(value: float, by_year: str) -> str:
@@ -63,69 +70,124 @@ def _value_cell(value: float, by_year: str) -> str:
     return f"{fmt_value(min(years))}-{fmt_value(max(years))}"
 
 
-def render_registry(frame: pd.DataFrame, width: int = 100) -> str:
+def _more_words(column: str, cell: str) -> str:
+    """A cell as it reads on a continuation line: ``2020 dollars``, ``range 1 to 2``."""
+    if not cell:
+        return ""
+    if column == "dollar year":
+        return "nominal dollars" if cell == "nominal" else f"{cell} dollars"
+    if column in ("range", "provision"):
+        return f"{column} {cell}"
+    return cell
+
+
+def _cells(name: str, r: pd.Series) -> dict[str, str]:
+    lo, hi = float(r["low"]), float(r["high"])
+    return {
+        "name": name,
+        "value": _value_cell(float(r["value"]), str(r.get("by_year", "") or "")),
+        "unit": str(r["unit"]),
+        "dollar year": str(r["dollar_year"]),
+        "kind": str(r["source_kind"]) + ("*" if r["role"] == "reference" else ""),
+        "range": "" if math.isnan(lo) else f"{fmt_value(lo, 1e4)} to {fmt_value(hi, 1e4)}",
+        "provision": str(r["provision"]),
+        "citation": short_citation(str(r["citation"])),
+    }
+
+
+def _layout(columns: Sequence[str], widths: Mapping[str, int], width: int,
+            ) -> tuple[list[str], list[str]]:
+    """The columns on the first line (in :data:`_COLUMNS` order, up to the first that
+    does not fit) and those moved to continuation lines."""
+    first: list[str] = []
+    used = -2
+    for col in columns:
+        need = _MIN_CITATION if col == "citation" else widths[col]  # it takes what is left
+        if col != "name" and used + 2 + need > width:
+            break  # the rest follow on continuation lines, in order
+        first.append(col)
+        used += 2 + widths[col]
+    return first, [c for c in columns if c not in first]
+
+
+def render_registry(frame: pd.DataFrame, width: int = 100, *,
+                    group: str | None = "provision") -> str:
     """The parameter registry as a text table no wider than ``width``.
 
     Parameters
     ----------
     frame : DataFrame
-        :func:`enforcecost.parameters` or rows of it (indexed by name).
+        :func:`enforcecost.parameters` or rows of it (indexed by name), in the
+        order to show (rows of a group together).
     width : int
-        Maximum line length (the terminal width). The citation column takes
-        what is left; when fewer than 20 characters are left, each citation goes
-        on its own indented line. Anything longer is cut with ``...``.
+        Maximum line length (the terminal width). The columns name, value,
+        unit, dollar year, kind, range (and provision when the rows are not
+        grouped by it) take the first line of a row while they fit, in that
+        order, and the citation takes what is left when 20 characters or
+        more are; the columns that do not fit follow on the row's
+        continuation lines, indented, ``;``-separated and wrapped (at most
+        three lines, then cut with ``...``). Nothing is lost at any width:
+        at 80 columns a row is its name and value, then ``officers/yr;
+        derived; range 742 to 3,400; <citation>`` (the longest names and
+        units leave no room for the unit on the first line).
+    group : {'provision', 'source_kind', None}
+        A heading line ``[value]`` before each run of rows with the same
+        value of this column (None: no headings). The column grouped by is
+        not repeated in the rows.
 
     Returns
     -------
     str
-        A heading line per provision, then one row per parameter: name, value,
-        unit, dollar year, range (of the default uncertainty; empty when
-        fixed), source kind (``*``: a reference figure, not a model input) and
+        The header (and the names of the continuation fields), a rule, then
+        per group its heading and per parameter its line(s): name, value,
+        unit, dollar year, source kind (``*``: a reference figure, not a
+        model input), range of the default uncertainty (empty when fixed) and
         short citation. A value scheduled by fiscal year shows its lowest and
         highest year (``25-115``); ``--csv`` gives the schedule (``by_year``).
-        Large numbers are abbreviated (``11M``, ``244.7B``); ``--csv`` gives
-        them in full.
-    """
-    headers = ["name", "value", "unit", "dollar year", "range", "kind", "citation"]
-    rows: list[tuple[str, list[str]]] = []
-    for name, r in frame.iterrows():
-        lo, hi = float(r["low"]), float(r["high"])
-        rng = "" if math.isnan(lo) else f"{fmt_value(lo, 1e4)} to {fmt_value(hi, 1e4)}"
-        kind = str(r["source_kind"]) + ("*" if r["role"] == "reference" else "")
-        cells = [
-            str(name),
-            _value_cell(float(r["value"]), str(r.get("by_year", "") or "")),
-            str(r["unit"]),
-            str(r["dollar_year"]),
-            rng,
-            kind,
-            short_citation(str(r["citation"])),
-        ]
-        rows.append((str(r["provision"]), cells))
-    widths = [max([len(h), *(len(c[j]) for _, c in rows)]) for j, h in enumerate(headers)]
-    room = width - sum(widths[:-1]) - 2 * (len(headers) - 1)
-    inline = room >= _MIN_CITATION
-    ncols = len(headers) if inline else len(headers) - 1
-    if inline:
-        widths[-1] = min(widths[-1], room)
+        Large numbers are abbreviated (``11M``, ``244.7B``);
+        ``--csv`` gives them in full.
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            c.rjust(w) if j == 1 else _clip(c, w).ljust(w)
-            for j, (c, w) in enumerate(zip(cells[:ncols], widths[:ncols], strict=True))
-        ]
+    Raises
+    ------
+    ValueError
+        If ``group`` is not one of provision, source_kind or None.
+    """
+    if group not in _GROUPS:
+        raise ValueError(f"'group' must be one of provision, source_kind or None: {group!r}")
+    hidden = {"provision": "provision", "source_kind": "kind", None: ""}[group]
+    columns = [c for c in _COLUMNS if c != hidden]
+    rows = [(str(r[group]) if group else "", _cells(str(name), r))
+            for name, r in frame.iterrows()]
+    widths = {c: max([len(c), *(len(cells[c]) for _, cells in rows)]) for c in columns}
+    first, more = _layout(columns, widths, width)
+    if "citation" in first:  # the citation takes what is left of the line (if it needs it)
+        room = width - sum(widths[c] + 2 for c in first[:-1])
+        widths["citation"] = min(widths["citation"], room)
+
+    def line(cells: Mapping[str, str]) -> str:
+        parts = [cells[c].rjust(widths[c]) if c == "value" else
+                 _clip(cells[c], widths[c]).ljust(widths[c]) for c in first]
         return _clip("  ".join(parts).rstrip(), width)
 
-    head = line(headers) if inline else line(headers) + "\n  citation"
-    out = [head, _clip("-" * (sum(widths[:ncols]) + 2 * (ncols - 1)), width)]
+    def continuation(cells: Mapping[str, str]) -> list[str]:
+        text = "; ".join(w for c in more if (w := _more_words(c, cells[c])))
+        wrapped = textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="  ")
+        if len(wrapped) > _MAX_MORE:
+            wrapped = [*wrapped[: _MAX_MORE - 1], _clip(wrapped[_MAX_MORE - 1] + " ...", width)]
+            wrapped[-1] = _clip(wrapped[-1].removesuffix(" ...") + "...", width)
+        return wrapped
+
+    head = [line({c: c for c in columns})]
+    if more:
+        head.append(_clip("  " + "; ".join(more), width))
+    out = [*head, _clip("-" * (sum(widths[c] for c in first) + 2 * (len(first) - 1)), width)]
     current = None
-    for provision, cells in rows:
-        if provision != current:
-            out.append(f"[{provision}]")
-            current = provision
+    for key, cells in rows:
+        if group and key != current:
+            out.append(f"[{key}]")
+            current = key
         out.append(line(cells))
-        if not inline:
-            out.append(_clip("  " + cells[-1], width))
-    if any(c[5].endswith("*") for _, c in rows):
+        out += continuation(cells)
+    if any(cells["kind"].endswith("*") for _, cells in rows):
         out += ["", _clip("* reference figure: context and cross-checks, not a model input", width)]
     return "\n".join(out)

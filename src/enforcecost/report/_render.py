@@ -22,6 +22,7 @@ from ._labels import (
     basis_words,
     perspectives_with_lines,
     run_description,
+    scenario_files,
     scenario_title,
     units_line,
 )
@@ -106,9 +107,7 @@ def render_result(
         units line and the table (means over draws for a Monte Carlo result),
         then the percentile tables, then the notes.
     """
-    blocks = [scenario_title(res)]
-    if res.scenario.path is not None:
-        blocks[0] += f"\nScenario file: {res.scenario.path}"
+    blocks = [f"{scenario_title(res)}\n{scenario_files(res, full_path=True)}"]
     units = units_line(res, basis, sampler=sampler, seed=seed)
     for perspective in perspectives_with_lines(res):
         table = res.table(perspective, basis)

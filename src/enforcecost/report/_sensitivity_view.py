@@ -15,20 +15,59 @@ import pandas as pd
 
 from ..sensitivity import assumption_share
 from ..vocab import PERSPECTIVE_LABELS
-from ._cells import fmt_index, fmt_interval, layout, millions, more_rows
+from ._cells import MILLION, fmt_index, fmt_interval, layout, millions, more_rows
 from ._registry_view import fmt_value
 
 if TYPE_CHECKING:
     from ..sensitivity import ResearchAgenda, ScenarioMorris, ScenarioSobol, TornadoResult
 
 __all__ = [
+    "MONEY_COLUMNS",
     "agenda_shares",
     "assumption_share",
+    "in_printed_units",
     "render_agenda",
     "render_morris",
     "render_sobol",
     "render_tornado",
 ]
+
+#: The money columns (dollars) of each study's table, by the table's file stem.
+MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tornado": ("low_output", "high_output", "swing"),
+    "morris": ("mu", "mu_star", "mu_star_low", "mu_star_high", "sigma"),
+}
+
+
+def in_printed_units(stem: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A study's table in the units its text table prints: money in millions of dollars.
+
+    Parameters
+    ----------
+    stem : str
+        The table's file stem (:meth:`~enforcecost.sensitivity.Method.frames`):
+        ``'tornado'``, ``'morris'``, ``'sobol'``, ...
+    frame : DataFrame
+        The table as the library gives it (money in dollars).
+
+    Returns
+    -------
+    DataFrame
+        A copy whose money columns (:data:`MONEY_COLUMNS`) are divided by a
+        million and renamed ``<column>_millions``, as the CSVs of a batch run
+        name theirs; a table without money (Sobol' indices, shares of
+        variance) as it is.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"swing": [2.5e9], "provision": ["hiring"]})
+    >>> in_printed_units("tornado", frame).to_dict("records")
+    [{'swing_millions': 2500.0, 'provision': 'hiring'}]
+    """
+    money = [c for c in MONEY_COLUMNS.get(stem, ()) if c in frame.columns]
+    out = frame.copy()
+    out[money] = out[money] / MILLION
+    return out.rename(columns={c: f"{c}_millions" for c in money})
 
 
 def render_tornado(res: TornadoResult, *, top: int = 15) -> str:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
 
 from ..registry import Window, nonmonetized
-from ..vocab import PERSPECTIVES, Basis, Perspective
+from ..vocab import PERSPECTIVE_LABELS, PERSPECTIVES, Basis, Perspective
+from ._display import clip, html_table, money_range, number, short_money
 from ._lines import KEYS, provision_order
 from ._runs import Reduced, Run
 from ._select import (
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["Result"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Result:
     """A scenario's evaluated ledger (and its baseline's), with tables and totals.
 
@@ -88,6 +90,119 @@ class Result:
         # a derived field, set once here (how a frozen dataclass sets one)
         object.__setattr__(self, "_store", open_store(
             self.policy_run, self.baseline_run, self.reduced, self.window, self.discount_rate))
+
+    # -- display -----------------------------------------------------------
+    def _headline_perspective(self) -> Perspective | None:
+        """Federal when it has ledger lines, else the first perspective that has."""
+        for perspective in PERSPECTIVES:
+            if perspective_mask(self._store.lines, perspective).any():
+                return perspective
+        return None
+
+    def __repr__(self) -> str:
+        """One line: the scenario, the draws, the window and the headline total.
+
+        E.g. ``Result('EO 13768, full implementation', 16,384 draws, FY2017–FY2026,
+        federal $34.5B [16.9–50.3])``: the mean net cost (an impact, with a
+        baseline) over the window in nominal dollars and its 90% range; the
+        central value for a deterministic result.
+        """
+        fy = self.fiscal_years
+        draws = "central values" if self.deterministic else f"{self.draws:,} draws"
+        return (f"Result({clip(self.scenario.name, 60)!r}, {draws}, "
+                f"FY{fy[0]}\u2013FY{fy[-1]}{self._headline_words()})")
+
+    def _headline_words(self) -> str:
+        perspective = self._headline_perspective()
+        if perspective is None:
+            return ", no ledger lines"
+        mean = self.mean_total(perspective, "nominal")
+        if self.deterministic:
+            return f", {perspective} {short_money(mean)}"
+        p5, p95 = np.asarray(self.quantile([0.05, 0.95], perspective, "nominal"))
+        return f", {perspective} {money_range(mean, float(p5), float(p95))}"
+
+    def _headline_table(self) -> pd.DataFrame:
+        """The net cost of each perspective with ledger lines, nominal $ millions.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by perspective label; columns the mean (the central value
+            of a deterministic result) over the first five fiscal years (when
+            the window is longer) and over the window, and for a Monte Carlo
+            result the window's 5th, 50th and 95th percentiles. Positive
+            numbers are costs to the payer.
+        """
+        fy = self.fiscal_years
+        mean = "" if self.deterministic else "mean "
+        rows = {}
+        for perspective in PERSPECTIVES:
+            if not perspective_mask(self._store.lines, perspective).any():
+                continue
+            row: dict[str, float] = {}
+            if fy.size > 5:
+                row[f"{mean}FY{fy[0]}\u2013FY{fy[4]}"] = self.mean_total(perspective, years=5)
+            row[f"{mean}FY{fy[0]}\u2013FY{fy[-1]}"] = self.mean_total(perspective)
+            if not self.deterministic:
+                qs = np.asarray(self.quantile([0.05, 0.5, 0.95], perspective))
+                row.update(zip(("p5", "p50", "p95"), qs.tolist(), strict=True))
+            rows[PERSPECTIVE_LABELS[perspective]] = {k: v / 1e6 for k, v in row.items()}
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "perspective"
+        return frame
+
+    def _repr_html_(self) -> str:
+        """The headline table by perspective, for a notebook."""
+        side = "impact" if self.has_baseline else "cost"
+        spread = ("" if self.deterministic else " p5, p50, p95: percentiles of the window "
+                  "total over the draws.")
+        note = (f"Net fiscal {side}, millions of nominal dollars.{spread} "
+                "Positive = cost to the payer.")
+        return html_table(self._headline_table(), repr(self), note, default=number())
+
+    def to_excel(self, path: str | Path, *, drivers: bool = False) -> Path:
+        """Write the result's tables as an Excel workbook (``.xlsx``).
+
+        The sheets of a report's ``tables.xlsx``: a README (scenario, files,
+        window, draws, version, sign convention, units, where the sources are),
+        the CBO tables by perspective and basis ($ millions), the percentiles,
+        the parameters used, the pipeline and the non-monetized effects, each
+        with a title and units row, number formats and frozen headers.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.xlsx`` file to write (replaced if it exists); its folder
+            must exist.
+        drivers : bool
+            Also run the one-at-a-time tornado study of the federal window total
+            (``2 d + 1`` model runs) for a drivers sheet.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        ValueError
+            If ``path`` does not end in ``.xlsx``.
+        FileNotFoundError
+            If its folder does not exist.
+
+        Notes
+        -----
+        The README gives no date: a date is the run's, which only a run's
+        manifest records (``enforcecost run`` and
+        :func:`~enforcecost.report.write_report` write one, and their
+        workbook's date is its time). A scenario marked ``hindcast = true``
+        also runs its hindcast for a hindcast sheet.
+        """
+        # results sits below report; the writer loads on use (tests/test_architecture.py)
+        from ..report._workbook import write_result_workbook
+
+        return write_result_workbook(self, path, drivers=drivers)
 
     # -- sides -------------------------------------------------------------
     @property

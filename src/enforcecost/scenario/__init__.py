@@ -65,7 +65,7 @@ from ._rules import (
 )
 from ._schedules import Schedule, schedule_values
 from ._settings import DollarYear, Setting
-from ._types import RunConfig, Scenario
+from ._types import RunConfig, Scenario, modified_words
 
 __all__ = [
     "MAX_DEPTH",
@@ -80,6 +80,7 @@ __all__ = [
     "correlation_draws_needed",
     "correlation_draws_problems",
     "load_scenario",
+    "modified_words",
     "schedule_values",
     "shipped_scenarios",
 ]

@@ -9,6 +9,7 @@ the file the scenario was read from).
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +30,7 @@ from ._rules import (
 from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
-__all__ = ["CODE", "RunConfig", "Scenario"]
+__all__ = ["CODE", "RunConfig", "Scenario", "modified_words"]
 
 #: The file named by the problems of a scenario built in code.
 CODE = "<code>"
@@ -48,7 +49,7 @@ def _default_discount_rate() -> float:
     return registry()["discount_rate"].value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scenario:
     """A scenario: window, provisions and parameter settings over the registry.
 
@@ -126,6 +127,10 @@ class Scenario:
     correlations: Sequence[Any] = ()
     hindcast: bool = False
     files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
+    #: What the scenario held when made with ``path`` (see :attr:`modified`): private
+    #: bookkeeping that copies (:meth:`replace`, :func:`dataclasses.replace`) carry.
+    _origin: Mapping[str, Any] | None = field(default=None, compare=False, repr=False,
+                                              kw_only=True)
 
     def __post_init__(self) -> None:
         where = str(self.path) if self.path else CODE
@@ -145,8 +150,15 @@ class Scenario:
         object.__setattr__(self, "correlations", correlations)
         base = self.baseline
         if base is not None and base.provisions != self.provisions:
-            # The impact compares like with like: the baseline costs the same provisions.
-            object.__setattr__(self, "baseline", replace(base, provisions=self.provisions))
+            # The impact compares like with like: the baseline costs the same provisions
+            # (a rule of the impact, not a change made in code to the baseline's file).
+            origin = (None if base._origin is None
+                      else {**base._origin, "provisions": self.provisions})
+            object.__setattr__(self, "baseline",
+                               replace(base, provisions=self.provisions, _origin=origin))
+        if self.path is not None and self._origin is None:
+            # made with a file (by the loader): what changes in code are measured against
+            object.__setattr__(self, "_origin", _snapshot(self))
 
     # -- pickling (a mappingproxy does not pickle) ------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -159,12 +171,112 @@ class Scenario:
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
+    # -- display -----------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: name, provenance, window, provisions, parameters set, baseline.
+
+        E.g. ``Scenario('EO 13768, full implementation', eo13768.toml,
+        FY2017–FY2026, 11 provisions, 1 input off registry, baseline 'Pre-order
+        baseline (Priority …')``: names are cut to fit about 200 characters.
+        """
+        source = self.provenance
+        if len(source) > 48 and self.path is not None:
+            source = f"{self.path.name}, modified in code ({len(self.modified)} changes)"
+        n, k = len(self.provisions), len(self._differences())
+        parts = [
+            repr(_clip(self.name, 40)),
+            _clip(source, 48),
+            f"FY{self.start_year}\u2013FY{self.start_year + self.years - 1}",
+            f"{n} provision{'s' if n != 1 else ''}",
+            f"{k} input{'s' if k != 1 else ''} off registry",
+        ]
+        if self.baseline is not None:
+            parts.append(f"baseline {_clip(self.baseline.name, 30)!r}")
+        return f"Scenario({', '.join(parts)})"
+
+    def _differences(self) -> dict[str, tuple[Setting, Setting]]:
+        """The inputs whose setting differs from the registry's default.
+
+        Returns
+        -------
+        dict of str to (Setting, Setting)
+            Name -> (this scenario's setting, the registry's), in registry
+            order, for each input whose value, distribution, dollar year or
+            schedule differs.
+        """
+        reg = registry()
+        out = {}
+        for name, s in self.settings().items():
+            default = Setting.from_registry(reg[name])
+            if _numbers(s) != _numbers(default):
+                out[name] = (s, default)
+        return out
+
+    def _repr_html_(self) -> str:
+        """Its differences from the registry as an HTML table, for a notebook."""
+        reg = registry()
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+                name, _setting_words(s), _setting_words(d), reg[name].unit,
+                "" if s.source == "registry" else Path(s.source).name
+                if s.source != CODE else CODE)) + "</tr>"
+            for name, (s, d) in self._differences().items()
+        )
+        head = "".join(f"<th>{h}</th>" for h in ("input", "this scenario", "registry", "unit",
+                                                   "set in"))
+        title = f"<p><strong>{html.escape(repr(self))}</strong></p>"
+        if not rows:
+            return f"<div>{title}<p>Every input is at its registry default.</p></div>"
+        note = ("<p><small>Inputs set differently from the registry (enforcecost params), "
+                "in the registry's unit and dollar year.</small></p>")
+        return (f"<div>{title}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+                f"</table>{note}</div>")
+
     # -- views -------------------------------------------------------------
     def settings(self) -> dict[str, Setting]:
         """Every model input's setting: registry defaults overlaid with this scenario's."""
         out = {n: Setting.from_registry(p) for n, p in registry().items() if p.role == "input"}
         out.update(self.parameters)
         return out
+
+    @property
+    def modified(self) -> tuple[str, ...]:
+        """What was changed in code since the scenario was read from :attr:`path`.
+
+        The fields that change the numbers (``start_year``, ``years``,
+        ``dollar_year``, ``discount_rate``, ``provisions``, ``run``,
+        ``correlations``, ``hindcast``, and ``baseline`` when it is another
+        scenario), then the parameters whose value, distribution, dollar year or
+        schedule differ from the file's, in registry order. Empty for a scenario
+        as read, and for one built in code (``path`` None). The name and
+        description are labels: changing them alone changes no number.
+
+        Examples
+        --------
+        >>> from enforcecost import load_scenario
+        >>> sc = load_scenario("eo13768")
+        >>> sc.replace(parameters={"ero_officers_added": 5000}, name="Half officers").modified
+        ('ero_officers_added',)
+        """
+        if self._origin is None:
+            return ()
+        now = _snapshot(self)
+        fields = [k for k in (*_TRACKED, "baseline") if now[k] != self._origin[k]]
+        was, settings = self._origin["parameters"], now["parameters"]
+        params = [n for n in settings if settings[n] != was.get(n)]
+        return (*fields, *params)
+
+    @property
+    def provenance(self) -> str:
+        """Where the scenario's numbers come from, in words, for footnotes, manifests and reports.
+
+        ``'eo13768.toml'`` as read from that file; ``'eo13768.toml, modified in
+        code: ero_officers_added'`` when changed in code since (:attr:`modified`);
+        ``'defined in code'`` for a scenario built in code without a file.
+        """
+        if self.path is None:
+            return "defined in code"
+        return self.path.name + modified_words(self.modified)
 
     def uncertain(self) -> list[str]:
         """Names of the inputs with a distribution, in registry order."""
@@ -200,6 +312,67 @@ class Scenario:
         return replace(
             self, parameters={**self.parameters, **params}, baseline=base, correlations=()
         )
+
+
+#: The fields whose change in code :attr:`Scenario.modified` lists (they change numbers).
+_TRACKED = ("start_year", "years", "dollar_year", "discount_rate", "provisions", "run",
+            "correlations", "hindcast")
+#: Changes listed by name in :func:`modified_words`; the rest are counted.
+_LISTED = 4
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def _numbers(s: Setting) -> tuple[Any, ...]:
+    """What of a setting changes the numbers: value, distribution, dollar year, schedule."""
+    return (s.value, s.dist, s.dollar_year, s.schedule)
+
+
+def _setting_words(s: Setting) -> str:
+    """A setting in words: ``'5,000'``, ``'133 (2017 $), pert(low=126, mode=133, high=164)'``."""
+    words = f"{s.value:,.6g}"
+    if s.schedule is not None:
+        by_year = ", ".join(f"{y}: {v:,.6g}" for y, v in s.schedule)
+        words = f"by year {{{by_year}}}" + (f" x {words}" if s.value != 1 else "")
+    if s.dollar_year is not None:
+        words += f" ({s.dollar_year} $)"
+    if s.dist is not None:
+        args = ", ".join(f"{k}={v:g}" if isinstance(v, int | float) else f"{k}={v}"
+                         for k, v in s.dist.args.items())
+        words += f", {s.dist.kind}({args})"
+    return words
+
+
+def _snapshot(sc: Scenario) -> dict[str, Any]:
+    """The numbers-bearing state of ``sc``: its tracked fields, its baseline's (file and
+    state, but for the provisions, which follow the policy's), and every input's value,
+    distribution, dollar year and schedule (not where it was set)."""
+    snap: dict[str, Any] = {k: getattr(sc, k) for k in _TRACKED}
+    base = sc.baseline
+    snap["baseline"] = None if base is None else (
+        base.path, {k: v for k, v in _snapshot(base).items() if k != "provisions"})
+    snap["parameters"] = {n: _numbers(s) for n, s in sc.settings().items()}
+    return snap
+
+
+def modified_words(changes: Sequence[str]) -> str:
+    """``', modified in code: a, b'`` for a non-empty ``changes`` (after four names, how many
+    more), ``''`` for none: the suffix of a file's name in :attr:`Scenario.provenance`.
+
+    Examples
+    --------
+    >>> modified_words(["years", "a", "b", "c", "d", "e"])
+    ', modified in code: years, a, b, c and 2 more'
+    >>> modified_words([])
+    ''
+    """
+    if not changes:
+        return ""
+    shown = ", ".join(changes[:_LISTED])
+    rest = len(changes) - _LISTED
+    return f", modified in code: {shown}" + (f" and {rest} more" if rest > 0 else "")
 
 
 def _check(

@@ -9,7 +9,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..results._display import clip, html_table, joined, number
 from ._common import FloatArray
+
+#: Rows of the drivers table a notebook shows.
+TOP_HTML = 10
 
 __all__ = ["ConfidenceInterval", "MorrisResult", "SobolResult"]
 
@@ -36,7 +40,24 @@ def _frame(
     return pd.DataFrame({key: np.ravel(value) for key, value in columns.items()}, index=index)
 
 
-@dataclass(frozen=True, eq=False)
+def _size(names: tuple[str, ...], output_names: tuple[str, ...] | None) -> str:
+    k = "" if output_names is None else f", {len(output_names)} outputs"
+    return f"{len(names)} input{'s' if len(names) != 1 else ''}{k}"
+
+
+def _largest(frame: pd.DataFrame, column: str, fmt: str = "{:.3g}") -> str:
+    """``'largest ST x1 0.557'``: the row with the largest ``column`` (of the first output)."""
+    values = frame[column].to_numpy(dtype=float)
+    if not values.size or not np.isfinite(values).any():
+        return ""
+    i = int(np.nanargmax(values))
+    name = frame.index[i]
+    label = "/".join(map(str, name)) if isinstance(name, tuple) else str(name)
+    word = "mu*" if column == "mu_star" else column
+    return f"largest {word} {clip(label, 40)} {fmt.format(values[i])}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class SobolResult:
     """Sobol' indices with randomized-QMC confidence intervals.
 
@@ -150,9 +171,24 @@ class SobolResult:
         }
         return _frame(columns, self.group_names, "group", self.output_names)
 
+    def __repr__(self) -> str:
+        """One line: inputs, design, evaluations and the largest total index."""
+        parts = [_size(self.names, self.output_names), f"n={self.n:,}",
+                 f"{self.replicates} replicates", f"{self.evaluations:,} evaluations",
+                 _largest(self.to_frame(), "ST")]
+        return f"SobolResult({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The inputs with the largest total indices, for a notebook."""
+        frame = self.to_frame().sort_values("ST", ascending=False, kind="stable")
+        return html_table(frame.head(TOP_HTML), repr(self),
+                          f"Top {min(TOP_HTML, len(frame))} of {len(frame)} by ST; intervals "
+                          f"at {self.confidence:.0%} from {self.replicates} replicates.",
+                          default=number(3))
 
 
-@dataclass(frozen=True, eq=False)
+
+@dataclass(frozen=True, eq=False, repr=False)
 class MorrisResult:
     """Morris screening measures with bootstrap intervals for mu*.
 
@@ -215,3 +251,16 @@ class MorrisResult:
         }
         return _frame(columns, self.names, "input", self.output_names)
 
+    def __repr__(self) -> str:
+        """One line: inputs, design and the largest mu*."""
+        parts = [_size(self.names, self.output_names), f"{self.trajectories} trajectories",
+                 f"{self.evaluations:,} evaluations", _largest(self.to_frame(), "mu_star")]
+        return f"MorrisResult({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The inputs with the largest mu*, for a notebook."""
+        frame = self.to_frame().sort_values("mu_star", ascending=False, kind="stable")
+        return html_table(frame.head(TOP_HTML), repr(self),
+                          f"Top {min(TOP_HTML, len(frame))} of {len(frame)} by mu* (mean "
+                          "absolute elementary effect, output units per p5-p95 range of the "
+                          "input).", default=number(3))

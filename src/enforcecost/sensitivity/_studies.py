@@ -16,11 +16,12 @@ import pandas as pd
 from scipy import stats
 
 from ..backends import BackendLike
+from ..results._display import clip, html_table, joined, number, short_money
 from ..scenario import Scenario
 from ._agenda import agenda_frame
 from ._common import LEVELS, REPLICATES
 from ._morris import morris_indices
-from ._results import MorrisResult, SobolResult
+from ._results import TOP_HTML, MorrisResult, SobolResult
 from ._scenario import Output, _meta, _model, _output
 from ._sobol import sobol_indices
 
@@ -35,8 +36,30 @@ __all__ = [
 ]
 
 
+def _millions(v: object) -> str:
+    """A money cell of a notebook table: dollars shown in whole millions."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return "" if math.isnan(float(v)) else f"{float(v) / 1e6:,.0f}"
+    return str(v)
+
+
+def _top(frame: pd.DataFrame, column: str, money: bool) -> str:
+    """``'largest swing hires_per_year_max $27.4B'``: the first row of a sorted table."""
+    if frame.empty or not np.isfinite(float(frame[column].iloc[0])):
+        return ""
+    value = float(frame[column].iloc[0])
+    shown = short_money(value) if money else f"{value:.3f}"
+    return f"largest {_WORDS.get(column, column)} {clip(str(frame.index[0]), 40)} {shown}"
+
+
+_SHOWN = ["provision", "source_kind"]
+#: Column names as a notebook table shows them.
+_WORDS = {"mu_star": "mu*", "mu_star_low": "mu* low", "mu_star_high": "mu* high",
+          "low_output": "low", "high_output": "high", "source_kind": "source kind"}
+
+
 # -- tornado -------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TornadoResult:
     """One-at-a-time swings: each input at the low and high end of its range.
 
@@ -64,6 +87,20 @@ class TornadoResult:
     def to_frame(self) -> pd.DataFrame:
         """The swings table (a copy)."""
         return self.frame.copy()
+
+    def __repr__(self) -> str:
+        """One line: the output, the inputs, the central value and the largest swing."""
+        parts = [repr(clip(self.label, 70)), f"{len(self.frame)} inputs",
+                 f"central {short_money(self.base)}", _top(self.frame, "swing", money=True)]
+        return f"TornadoResult({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The inputs with the largest swings, for a notebook ($ millions)."""
+        cols = ["low_output", "high_output", "swing", *_SHOWN]
+        return html_table(self.frame[cols].head(TOP_HTML).rename(columns=_WORDS), repr(self),
+                          f"Top {min(TOP_HTML, len(self.frame))} of {len(self.frame)} inputs "
+                          "by swing: the output with the input at the low and the high end of "
+                          "its range, millions of dollars.", default=_millions)
 
 
 def _quantile_range(dist: Any) -> tuple[float, float]:
@@ -135,7 +172,7 @@ def tornado(
 
 
 # -- Morris --------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ScenarioMorris:
     """Morris elementary effects of a scenario's inputs on an output.
 
@@ -155,6 +192,23 @@ class ScenarioMorris:
         sorted by mu_star."""
         frame = self.result.to_frame().join(self.meta)
         return frame.sort_values("mu_star", ascending=False, kind="stable")
+
+    def __repr__(self) -> str:
+        """One line: the output, the design and the input with the largest mu*."""
+        r = self.result
+        parts = [repr(clip(self.label, 70)), f"{len(r.names)} inputs",
+                 f"{r.trajectories} trajectories", f"{r.evaluations:,} runs",
+                 _top(self.to_frame(), "mu_star", money=True)]
+        return f"ScenarioMorris({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The inputs with the largest mu*, for a notebook ($ millions)."""
+        frame = self.to_frame()
+        cols = ["mu_star", "mu_star_low", "mu_star_high", "sigma", "mu", *_SHOWN]
+        return html_table(frame[cols].head(TOP_HTML).rename(columns=_WORDS), repr(self),
+                          f"Top {min(TOP_HTML, len(frame))} of {len(frame)} inputs by mu*: "
+                          "the change of the output when an input moves from its 5th to its "
+                          "95th percentile, millions of dollars.", default=_millions)
 
 
 def morris(
@@ -208,7 +262,7 @@ def morris(
 
 
 # -- Sobol' --------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ScenarioSobol:
     """Sobol' indices of a scenario's inputs, and of groups of them.
 
@@ -275,6 +329,23 @@ class ScenarioSobol:
             raise ValueError("this study has no scenario attached: run sobol(scenario, ...)")
         return agenda_frame(self.result.to_frame(), self.scenario, self.output.perspective,
                             kinds)
+
+    def __repr__(self) -> str:
+        """One line: the output, the design and the input with the largest total index."""
+        r = self.result
+        parts = [repr(clip(self.label, 70)), f"{len(r.names)} inputs", f"n={r.n:,}",
+                 f"{r.replicates} replicates", _top(self.to_frame(), "ST", money=False)]
+        return f"ScenarioSobol({joined(parts)})"
+
+    def _repr_html_(self) -> str:
+        """The inputs with the largest total indices, for a notebook."""
+        frame = self.to_frame()
+        cols = ["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", *_SHOWN]
+        return html_table(frame[cols].head(TOP_HTML).rename(columns=_WORDS), repr(self),
+                          f"Top {min(TOP_HTML, len(frame))} of {len(frame)} inputs by ST "
+                          "(share of the output's variance with interactions); "
+                          f"{self.result.confidence:.0%} intervals. {assumption_share(self)}",
+                          default=number(3))
 
 
 def sobol(
