@@ -20,8 +20,11 @@ are reproducible:
   model gives the same numbers;
 - inline charts are PNG at :data:`DPI` dots per inch;
 - what changes between two runs of the same model is stripped: execution
-  timestamps and the kernel's ``language_info`` (its Python version). The PNGs
-  carry no timestamp (matplotlib writes only its ``Software`` line).
+  timestamps, the kernel's ``language_info`` (its Python version), and the
+  plain-text form of an output that is an object's default repr with its memory
+  address (where the output has a rich form, e.g. a pandas ``Styler``'s HTML; give
+  such a Styler a fixed ``set_uuid``, as its HTML ids are random otherwise). The
+  PNGs carry no timestamp (matplotlib writes only its ``Software`` line).
 
 Run twice, it leaves ``git status`` clean unless the model (or the notebook) changed;
 ``tests/test_notebooks.py`` checks that two executions give the same file.
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,6 +44,7 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
 NOTEBOOKS = [
     "01_quickstart",
     "02_uncertainty_and_sensitivity",
@@ -54,6 +59,8 @@ SIZES: dict[str, str] = {
 }
 #: Resolution of the inline PNG charts, dots per inch (light enough to commit).
 DPI = 80
+#: A default object repr, ``<pandas.io.formats.style.Styler at 0x7f...>``.
+ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
 #: Seconds a cell may run.
 TIMEOUT = 1200
 
@@ -89,6 +96,9 @@ def jupyter_env(sizes: Mapping[str, str]) -> Iterator[None]:
             "PYTHONHASHSEED": "0",
             **sizes,
         }
+        if SRC.is_dir():  # the kernel imports this checkout's enforcecost, not another
+            path = os.environ.get("PYTHONPATH")
+            env["PYTHONPATH"] = os.pathsep.join([str(SRC), *([path] if path else [])])
         saved = {k: os.environ.get(k) for k in [*env, "MPLBACKEND"]}
         os.environ.update(env)
         os.environ.pop("MPLBACKEND", None)  # the kernel picks the inline backend
@@ -138,6 +148,11 @@ def normalize(nb: nbformat.NotebookNode, sizes: Mapping[str, str]) -> nbformat.N
         if cell.cell_type == "code":
             for out in cell.outputs:
                 out.get("metadata", {}).pop("execution", None)
+                data = out.get("data", {})
+                # an object's default repr holds its memory address (a pandas Styler's):
+                # dropped where a rich form (HTML) shows the output
+                if len(data) > 1 and ADDRESS.fullmatch(str(data.get("text/plain", ""))):
+                    del data["text/plain"]
     return nb
 
 
