@@ -158,7 +158,7 @@ def normalize(nb: nbformat.NotebookNode, sizes: Mapping[str, str]) -> nbformat.N
 
 def dumps(nb: nbformat.NotebookNode) -> str:
     """The notebook as stored: nbformat's JSON with a final newline."""
-    text = nbformat.writes(nb)
+    text = str(nbformat.writes(nb))  # type: ignore[no-untyped-call]
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with jupyter_env(SIZES):
         for path in paths:
             stored = path.read_text(encoding="utf-8")
-            nb = execute(nbformat.reads(stored, as_version=4), SIZES)
+            nb = execute(nbformat.reads(stored, as_version=4), SIZES)  # type: ignore[no-untyped-call]
             nbformat.validate(nb)
             fresh = dumps(nb)
             same = fresh == stored
