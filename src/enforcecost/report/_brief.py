@@ -151,7 +151,8 @@ def _research_first(content: ReportContent) -> list[dict[str, str]]:
     if agenda is None:
         return []
     frame = agenda.frame.sort_values("rank")
-    rows, seen = [], set()
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
     for _, r in frame.iterrows():
         if r["parameter"] in seen:
             continue
@@ -260,9 +261,15 @@ def write_typst_pdf(data: Mapping[str, Any], folder: Path, path: Path) -> None:
     ImportError
         Without the ``typst`` package (the caller falls back to :mod:`._pdf`).
     """
+    import matplotlib
     import typst
 
-    pdf = typst.compile(_template("brief.typ").encode("utf-8"), root=str(folder),
-                        sys_inputs={"data": json.dumps(data)})
+    # the charts' SVG text is set in DejaVu Sans: matplotlib's own copy, so the PDF is the
+    # same on a machine without system fonts (the body's fonts are embedded in typst)
+    fonts = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    source = _template("brief.typ").encode("utf-8")
+    # the stub ties input, root and font paths to one type; bytes with str paths work
+    pdf = typst.compile(source, root=str(folder),  # type: ignore[misc]
+                        font_paths=[fonts], sys_inputs={"data": json.dumps(data)})
     assert isinstance(pdf, bytes)
     path.write_bytes(pdf)
