@@ -45,8 +45,8 @@ SIGN_CONVENTION = (
 )
 #: Inputs named as what drives the estimate on page 1.
 SUMMARY_DRIVERS = 5
-#: Assumptions listed as the research to do first.
-RESEARCH_FIRST = 8
+#: Assumptions listed as the research to do first, per perspective.
+RESEARCH_FIRST = 3
 
 _MINUS = "\u2212"
 
@@ -86,12 +86,13 @@ def provision_basis(name: str) -> tuple[str, str]:
     if spec is None or spec.origin is None:
         return name, ""
     doc = ast.get_docstring(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))) or ""
-    parts = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip()]
+    parts = [" ".join(re.sub(r"(?m)^\s*[-*]\s+", "", p).split())  # list items run on
+             for p in doc.split("\n\n") if p.strip()]
     if not parts:
         return name, ""
     body = parts[1] if len(parts) > 1 else ""
     if body.endswith(":") and len(parts) > 2:  # an introduction to the list that follows
-        body += " " + parts[2].replace("* ", "")
+        body += " " + parts[2]
     body = re.sub(r"\s*Basis of estimate:\s*``[^`]*``\.?", "", body)
     body = body.replace("``", "").replace("**", "")
     return parts[0].rstrip("."), body
@@ -142,26 +143,22 @@ def _references(content: ReportContent) -> list[dict[str, Any]]:
         names = refs.setdefault(short_citation(str(row["citation"])), [])
         if row["name"] not in names:
             names.append(str(row["name"]))
-    return [{"number": k + 1, "source": src, "inputs": ", ".join(names)}
+    return [{"number": k + 1, "source": src.rstrip(". "), "inputs": ", ".join(names)}
             for k, (src, names) in enumerate(refs.items())]
 
 
 def _research_first(content: ReportContent) -> list[dict[str, str]]:
+    """The :data:`RESEARCH_FIRST` assumptions ranked first in each perspective (Sobol' ST)."""
     agenda = content.agenda
     if agenda is None:
         return []
-    frame = agenda.frame.sort_values("rank")
+    frame = agenda.frame
     rows: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for _, r in frame.iterrows():
-        if r["parameter"] in seen:
-            continue
-        seen.add(r["parameter"])
-        rows.append({"rank": str(len(rows) + 1), "parameter": str(r["parameter"]),
-                     "perspective": PERSPECTIVE_LABELS[r["perspective"]],
-                     "st": f"{float(r['ST']):.2f}"})
-        if len(rows) == RESEARCH_FIRST:
-            break
+    for perspective in content.perspectives:
+        ranked = frame[frame["perspective"] == perspective].sort_values("rank")
+        rows += [{"rank": str(int(r["rank"])), "parameter": str(r["parameter"]),
+                  "perspective": PERSPECTIVE_LABELS[perspective], "st": f"{float(r['ST']):.2f}"}
+                 for _, r in ranked.head(RESEARCH_FIRST).iterrows()]
     return rows
 
 
