@@ -26,6 +26,7 @@ from enforcecost.report import (
     scenario_record,
     write_report,
 )
+from enforcecost.report._brief import cbo_cell, provision_basis
 from enforcecost.report._workbook import HEADER_ROW
 from enforcecost.results import PrecisionWarning
 
@@ -162,6 +163,19 @@ def test_html_brief_is_self_contained_with_the_headline(
     assert "FY2017" in html
     assert "2017\u20132021" in html
     assert "* = between" in html
+
+
+def test_every_provision_has_a_basis_paragraph() -> None:
+    """From its module docstring (the docs are not installed), without the pointer to them."""
+    for name in ec.PROVISIONS:
+        title, text = provision_basis(name)
+        assert title, name
+        assert title != name, name
+        assert len(text.split()) >= 10, (name, text)
+        assert "``" not in text, (name, text)
+        assert "docs/basis_of_estimate" not in text, (name, text)
+    assert cbo_cell(-2500.2) == "\u22122,500"  # a true minus
+    assert [cbo_cell(x) for x in (0.0, 0.4, -0.4)] == ["-", "*", "*"]
 
 
 def test_without_typst_the_pdf_falls_back_to_matplotlib(

@@ -98,8 +98,9 @@ examples:
       every shipped scenario, plus a comparison page (comparison.md)
 
 Per scenario: figures/*.png and *.svg, tables.xlsx, report.md, the brief as
-report.html (self-contained) and report.pdf (typeset, US letter), manifest.json (versions, file hashes, every resolved parameter, seed, draws,
-sampler: enough to rerun it exactly), and the CSV tables of 'run'.
+report.html (self-contained) and report.pdf (typeset, US letter), manifest.json
+(versions, file hashes, every resolved parameter, seed, draws, sampler: enough
+to rerun it exactly), and the CSV tables of 'run'.
 """
 
 
@@ -109,7 +110,8 @@ def add_parsers(sub: Any) -> None:
         sub, "run",
         help="evaluate scenarios: print CBO-style tables, write CSVs and reports to --out",
         description="Evaluate scenario files and write their tables, ledgers, summaries\n"
-        "and (unless --no-report) their reports: charts, workbook, report.md, report.html and report.pdf.",
+        "and (unless --no-report) their reports: charts, workbook, report.md,\n"
+        "report.html and report.pdf.",
         epilog=_RUN_EPILOG,
     )
     report_cmd = add_command(
