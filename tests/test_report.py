@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -16,7 +18,15 @@ import pytest
 
 import enforcecost as ec
 from enforcecost.cli import main
-from enforcecost.report import manifest, run_manifest, scenario_record, write_report
+from enforcecost.report import (
+    format_millions,
+    manifest,
+    perspectives_with_lines,
+    run_manifest,
+    scenario_record,
+    write_report,
+)
+from enforcecost.report._brief import cbo_cell, provision_basis
 from enforcecost.report._workbook import HEADER_ROW
 from enforcecost.results import PrecisionWarning
 
@@ -36,7 +46,7 @@ def test_every_file_is_written(written: tuple[ec.Result, dict[str, Path]]) -> No
     charts = ["stacked_federal", "fan_federal", "waterfall_federal", "distribution_federal",
               "pipeline", "tornado_federal"]
     expected = {f"{c}.{ext}" for c in charts for ext in ("png", "svg")}
-    expected |= {"tables.xlsx", "report.md", "report.pdf", "manifest.json"}
+    expected |= {"tables.xlsx", "report.md", "report.html", "report.pdf", "manifest.json"}
     assert set(files) == expected
     for path in files.values():
         assert path.stat().st_size > 0
@@ -85,13 +95,104 @@ def test_markdown_has_every_section_and_the_headline_numbers(
         assert f"figures/{name}.png" in md
 
 
-def test_pdf_has_the_pages(written: tuple[ec.Result, dict[str, Path]]) -> None:
-    _, files = written
+LETTER = (612.0, 792.0)  # US letter, points
+
+
+def _pdf_pages(path: Path) -> list[tuple[tuple[float, float], str]]:
+    """Each page's size (points) and text."""
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(path)
+    return [((float(pg.mediabox.width), float(pg.mediabox.height)), pg.extract_text())
+            for pg in reader.pages]
+
+
+def test_pdf_brief_is_letter_with_page_numbers_date_and_version(
+    written: tuple[ec.Result, dict[str, Path]],
+) -> None:
+    """The typeset brief: every page US letter, numbered "Page k of n", with the run's
+    date (from the manifest), the version and the scenario; page 1 the summary."""
+    pytest.importorskip("typst")
+    res, files = written
+    pages = _pdf_pages(files["report.pdf"])
+    n = len(pages)
+    assert n >= 6, n  # summary, tables, charts, basis, uncertainty, register, references
+    created = json.loads(files["manifest.json"].read_text())["created_utc"]
+    when = pd.Timestamp(created)
+    date = f"{when:%B} {when.day}, {when.year}"
+    for k, (size, text) in enumerate(pages, start=1):
+        assert size == LETTER, (k, size)
+        flat = " ".join(text.split())
+        assert f"Page {k} of {n}" in flat, (k, flat[-200:])
+        assert date in flat
+        assert f"enforcecost {ec.__version__}" in flat
+        assert res.scenario.name in flat
+    first = " ".join(pages[0][1].split())
+    for words in ("What the order does", "What it costs", "What is not estimated",
+                  "90% range"):
+        assert words in first
+    p5, p95 = res.quantile([0.05, 0.95], "federal")
+    assert (f"${p5 / 1e9:,.1f} billion to ${p95 / 1e9:,.1f} billion") in first
+    every = " ".join(" ".join(t.split()) for _, t in pages)
+    # the sign convention and the legend under each CBO table, the references numbered
+    assert every.count("* = between") >= len(perspectives_with_lines(res))
+    assert "References" in every
+    assert "[1]" in every
+
+
+def test_html_brief_is_self_contained_with_the_headline(
+    written: tuple[ec.Result, dict[str, Path]],
+) -> None:
+    """No external src or href (anchors only), charts inline, the headline figures and
+    each perspective's CBO table with its 5- and 10-year totals."""
+    res, files = written
+    html = files["report.html"].read_text(encoding="utf-8")
+    assert html.lstrip().startswith("<!DOCTYPE html>")
+    links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", html)
+    assert links, "the contents' anchors"
+    assert all(link.startswith("#") for link in links), links
+    assert "<link" not in html
+    assert "<script" not in html
+    assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", html))
+    assert html.count("<svg") >= 5
+    for perspective in perspectives_with_lines(res):
+        mean = res.mean_total(perspective, "nominal")
+        assert f"${mean / 1e9:,.1f} billion" in html
+    table = res.table("federal", "nominal")
+    total = format_millions(float(table.loc["Total"].iloc[-1])).replace("-", "\u2212")
+    assert total in html
+    assert "FY2017" in html
+    assert "2017\u20132021" in html
+    assert "* = between" in html
+
+
+def test_every_provision_has_a_basis_paragraph() -> None:
+    """From its module docstring (the docs are not installed), without the pointer to them."""
+    for name in ec.PROVISIONS:
+        title, text = provision_basis(name)
+        assert title, name
+        assert title != name, name
+        assert len(text.split()) >= 10, (name, text)
+        assert "``" not in text, (name, text)
+        assert "docs/basis_of_estimate" not in text, (name, text)
+    assert cbo_cell(-2500.2) == "\u22122,500"  # a true minus
+    assert [cbo_cell(x) for x in (0.0, 0.4, -0.4)] == ["-", "*", "*"]
+
+
+def test_without_typst_the_pdf_falls_back_to_matplotlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the typst package not importable, report.pdf is still written (the matplotlib
+    pages, US letter) and report.html too."""
+    monkeypatch.setitem(sys.modules, "typst", None)  # import typst raises ImportError
+    res = ec.evaluate(ec.load_scenario("eo13768"))
+    files = write_report(res, tmp_path, command="test", drivers=False)
     data = files["report.pdf"].read_bytes()
     assert data.startswith(b"%PDF")
-    pages = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page")
-    # title + tables page, six charts, drivers, parameters (2 pages), register
-    assert pages >= 10, pages
+    assert b"Matplotlib" in data  # the fallback's producer, not Typst
+    assert files["report.html"].is_file()
+    pages = _pdf_pages(files["report.pdf"])
+    assert len(pages) >= 5
+    assert pages[0][0] == LETTER
 
 
 def test_manifest_reruns_the_same_numbers(written: tuple[ec.Result, dict[str, Path]]) -> None:

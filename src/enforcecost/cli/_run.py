@@ -97,9 +97,10 @@ examples:
   enforcecost report scenarios/ --out report/ --draws 4096
       every shipped scenario, plus a comparison page (comparison.md)
 
-Per scenario: figures/*.png and *.svg, tables.xlsx, report.md, report.pdf,
-manifest.json (versions, file hashes, every resolved parameter, seed, draws,
-sampler: enough to rerun it exactly), and the CSV tables of 'run'.
+Per scenario: figures/*.png and *.svg, tables.xlsx, report.md, the brief as
+report.html (self-contained) and report.pdf (typeset, US letter), manifest.json
+(versions, file hashes, every resolved parameter, seed, draws, sampler: enough
+to rerun it exactly), and the CSV tables of 'run'.
 """
 
 
@@ -109,15 +110,16 @@ def add_parsers(sub: Any) -> None:
         sub, "run",
         help="evaluate scenarios: print CBO-style tables, write CSVs and reports to --out",
         description="Evaluate scenario files and write their tables, ledgers, summaries\n"
-        "and (unless --no-report) their reports: charts, workbook, report.md and report.pdf.",
+        "and (unless --no-report) their reports: charts, workbook, report.md,\n"
+        "report.html and report.pdf.",
         epilog=_RUN_EPILOG,
     )
     report_cmd = add_command(
         sub, "report",
         help="like run, always writing the full report of every scenario",
         description="Evaluate scenario files and write, per scenario: figures (PNG, SVG),\n"
-        "tables (CSV and one .xlsx workbook), report.md, a multi-page report.pdf and\n"
-        "manifest.json; with several files, a comparison page.",
+        "tables (CSV and one .xlsx workbook), report.md, the brief (report.html and a\n"
+        "typeset report.pdf) and manifest.json; with several files, a comparison page.",
         epilog=_REPORT_EPILOG,
     )
     for cmd in (run_cmd, report_cmd):

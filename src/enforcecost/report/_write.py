@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from .. import plot
 from ..results import Result
-from ._content import report_content
+from ._brief import brief_data, write_html, write_typst_pdf
+from ._content import ReportContent, report_content
 from ._figures import draw_charts, save_charts
 from ._frames import comparison_frame
 from ._markdown import comparison_markdown, report_markdown
@@ -37,8 +39,10 @@ def write_report(
     Writes ``figures/*.png`` and ``figures/*.svg`` (stacked bars, fan chart,
     waterfall, distribution of the impact, pipeline, tornado), ``tables.xlsx``
     (the CBO tables by perspective and basis, percentiles, drivers, parameters,
-    non-monetized effects, pipeline), ``report.md``, a multi-page
-    ``report.pdf`` and ``manifest.json``.
+    non-monetized effects, pipeline), ``report.md``, the brief as a
+    self-contained ``report.html`` and a typeset US-letter ``report.pdf``
+    (Typst; without the ``typst`` package, matplotlib pages) and
+    ``manifest.json``.
 
     Parameters
     ----------
@@ -67,14 +71,26 @@ def write_report(
         write_workbook(content, written["tables.xlsx"])
         written["report.md"] = folder / "report.md"
         written["report.md"].write_text(report_markdown(content), encoding="utf-8")
+        data = brief_data(content)
+        written["report.html"] = folder / "report.html"
+        write_html(data, figdir, written["report.html"])
         written["report.pdf"] = folder / "report.pdf"
-        write_pdf(content, figures, written["report.pdf"])
+        _write_brief_pdf(content, data, figures, folder, written["report.pdf"])
     finally:
         for fig in figures.values():
             plt.close(fig)
     written["manifest.json"] = folder / "manifest.json"
     written["manifest.json"].write_text(content.manifest.to_json(), encoding="utf-8")
     return written
+
+
+def _write_brief_pdf(content: ReportContent, data: dict[str, object],
+                     figures: dict[str, Figure], folder: Path, path: Path) -> None:
+    """The typeset brief (Typst), or without the ``typst`` package the matplotlib pages."""
+    try:
+        write_typst_pdf(data, folder, path)
+    except ImportError:
+        write_pdf(content, figures, path)
 
 
 def write_comparison(results: Sequence[tuple[str, Result]], folder: Path) -> dict[str, Path]:
