@@ -51,9 +51,9 @@ HEADLINE: Final[Literal["mean"]] = "mean"
 HEADLINE_BASIS: Final[Basis] = "nominal"
 #: Why the headline is the mean, in one sentence (the README and reports quote it).
 HEADLINE_WHY: Final[str] = (
-    "The mean over the draws is the expected cost: when costs are skewed, as these are, "
-    "it is what a budget should carry, while the central-values run and the median can "
-    "sit well below (or above) what is expected to be spent."
+    "The mean over the draws is the expected cost: when costs are skewed, it is what a "
+    "budget should carry, while the central-values run and the median can sit below "
+    "(or above) what is expected to be spent."
 )
 #: How the headline figure is named in text and chart legends.
 HEADLINE_WORDS: Final[str] = "mean"
