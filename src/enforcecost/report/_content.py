@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pandas as pd
 
 from ..hindcasting import Hindcast, hindcast
 from ..results import PrecisionWarning, Result
-from ..results._headline import HEADLINE, HEADLINE_BASIS, HEADLINE_WORDS
+from ..results._headline import HEADLINE, HEADLINE_BASIS, HEADLINE_COLUMNS, HEADLINE_WORDS
 from ..scenario import Sampler, Scenario, shipped_scenarios
 from ..sensitivity import research_agenda, tornado
 from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
@@ -187,16 +188,17 @@ def _headline(res: Result) -> tuple[str, ...]:
         if perspective not in with_lines:
             continue
         label = PERSPECTIVE_LABELS[perspective]
-        row = frame.loc[perspective]
+        values = frame.loc[perspective, list(HEADLINE_COLUMNS)].to_numpy(dtype=np.float64)
+        row = dict(zip(HEADLINE_COLUMNS, values.tolist(), strict=True))
         if res.deterministic:
-            lines.append(f"{label}: {money_words(float(row[HEADLINE]))} "
+            lines.append(f"{label}: {money_words(row[HEADLINE])} "
                          f"({span}, {basis}, central values)")
         else:
             lines.append(
-                f"{label}: {HEADLINE_WORDS} {money_words(float(row[HEADLINE]))}, 90% range "
-                f"{money_words(float(row['p5']))} to {money_words(float(row['p95']))} "
-                f"(median {money_words(float(row['p50']))}; central values "
-                f"{money_words(float(row['central']))}; {span}, {basis})"
+                f"{label}: {HEADLINE_WORDS} {money_words(row[HEADLINE])}, 90% range "
+                f"{money_words(row['p5'])} to {money_words(row['p95'])} "
+                f"(median {money_words(row['p50'])}; central values "
+                f"{money_words(row['central'])}; {span}, {basis})"
             )
     head = f"Net fiscal {what} of {res.scenario.name}"
     if res.has_baseline and res.scenario.baseline is not None:

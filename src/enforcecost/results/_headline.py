@@ -66,13 +66,14 @@ def headline_value(
     perspective: Perspective = "federal",
     basis: Basis = HEADLINE_BASIS,
     years: int | Sequence[int] | None = None,
+    provision: str | None = None,
 ) -> float:
     """The headline figure of a result's net cost: its mean over the draws.
 
     Parameters
     ----------
     result : Result
-    perspective, basis, years
+    perspective, basis, years, provision
         As in :meth:`Result.total`.
 
     Returns
@@ -81,7 +82,7 @@ def headline_value(
         Dollars in ``basis``: :meth:`Result.mean_total` (the central-values
         total of a deterministic result).
     """
-    return result.mean_total(perspective, basis, years)
+    return result.mean_total(perspective, basis, years, provision)
 
 
 def _central(result: Result) -> Result:
