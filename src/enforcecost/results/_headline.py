@@ -161,8 +161,8 @@ def compare(
     >>> import enforcecost as ec
     >>> runs = {n: ec.evaluate(ec.load_scenario(n))
     ...         for n in ("eo13768", "eo13768_partial_funding")}
-    >>> ec.compare(runs).set_index(["scenario", "perspective"]).loc[
-    ...     ("eo13768", "federal"), "mean"] == runs["eo13768"].total("federal")
+    >>> frame = ec.compare(runs).set_index(["scenario", "perspective"])
+    >>> bool(frame.loc[("eo13768", "federal"), "mean"] == runs["eo13768"].total("federal"))
     True
     """
     if isinstance(results, Mapping):

@@ -472,7 +472,7 @@ class Result:
         >>> import enforcecost as ec
         >>> res = ec.evaluate(ec.load_scenario("eo13768"))
         >>> h = res.headline()
-        >>> h.loc["federal", "mean"] == res.total("federal")
+        >>> bool(h.loc["federal", "mean"] == res.total("federal"))
         True
         """
         return headline_frame(self, basis, years)
