@@ -46,8 +46,11 @@ ALLOWED: dict[str, set[str]] = {
 #: run of the model (a lazy import inside ``load_scenario``). ``Result.to_excel`` is a
 #: thin method over the report's workbook writer (a lazy import inside the method):
 #: the workbook is the report's, and a method on the result is where a user looks.
+#: ``Result.headline`` and ``compare`` show the central-values estimate beside the
+#: headline mean, one deterministic run of the same scenario (a lazy ``evaluate``).
 EXCEPTIONS: dict[str, set[str]] = {"scenario/_files.py": {"model"},
-                                   "results/_result.py": {"report"}}
+                                   "results/_result.py": {"report"},
+                                   "results/_headline.py": {"model"}}
 #: Modules outside the layers: the facade, entry points and the Dask/forkserver aliases.
 OUTSIDE = {"__init__", "__main__", "_version", "parallel"}
 

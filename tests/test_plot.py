@@ -363,8 +363,13 @@ def test_distribution(mc: ec.Result) -> None:
     ax = plot.distribution(mc)
     x = np.asarray(mc.total("federal", "nominal"))
     p5, p50, p95 = np.percentile(x, [5, 50, 95]) / 1e9
-    vlines = [float(np.asarray(ln.get_xdata(), dtype=float)[0]) for ln in ax.get_lines()]
+    vlines = [float(np.asarray(ln.get_xdata(), dtype=float)[0]) for ln in ax.get_lines()
+              if not ln.get_label().startswith("Mean (headline)")]
     assert vlines == pytest.approx([p5, p50, p95])
+    # the headline (the mean, results.HEADLINE) is marked, and named in the legend
+    (head,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("Mean (headline)")]
+    assert ec.results.HEADLINE == "mean"
+    assert float(np.asarray(head.get_xdata(), dtype=float)[0]) == pytest.approx(x.mean() / 1e9)
     fig = ax.get_figure()
     assert fig is not None
     (twin,) = [a for a in fig.axes if a is not ax]
@@ -380,6 +385,8 @@ def test_distribution(mc: ec.Result) -> None:
     assert ax.get_xlabel() == "Billions of nominal dollars"
     assert ax.get_ylabel() == "Draws per bin"
     assert "Median (p50)" in legend_texts(twin)
+    assert f"Mean (headline) {fmt.fmt_money(x.mean())}" in legend_texts(twin)
+    assert "headline is the mean" in footnotes(ax)[0]
     assert_report_basics(ax)
 
 
@@ -716,3 +723,47 @@ def test_reduction_only_result() -> None:
         res.mean_total() / 1e9 + start_bar.patches[0].get_height())
     for chart in (plot.fan, plot.stacked, plot.distribution, plot.pipeline):
         assert isinstance(chart(res), Axes)
+
+
+# -- the headline rule (results.HEADLINE): every chart marks the same figure ------------
+def test_tornado_marks_the_headline(small: ec.Scenario, tor: sensitivity.TornadoResult) -> None:
+    """The bars start from the central values; the headline (the result's mean) is marked
+    beside them, at the mean of the draws' totals, and named in the legend."""
+    res = ec.simulate(small, draws=64, seed=1)
+    ax = plot.tornado(tor, headline=res)
+    x = np.asarray(res.total("federal", "nominal"))
+    (head,) = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-."]
+    assert float(np.asarray(head.get_xdata(), dtype=float)[0]) == pytest.approx(x.mean() / 1e9)
+    assert float(np.asarray(head.get_xdata(), dtype=float)[0]) != pytest.approx(tor.base / 1e9)
+    legend = legend_texts(ax)
+    assert f"Mean (headline, 64 draws): {fmt.fmt_money(x.mean())}" in legend
+    assert f"Central value: {fmt.fmt_money(tor.base)} (bars start here)" in legend
+    # without a result the footnote says the bars' centre is not the headline
+    ax = plot.tornado(tor)
+    assert not [ln for ln in ax.get_lines() if ln.get_linestyle() == "-."]
+    assert "not the headline (the mean over the draws)" in " ".join(footnotes(ax)[0].split())
+
+
+def test_fan_marks_the_yearly_means(mc: ec.Result) -> None:
+    """The fan's dash-dotted line is each year's mean; it sums to the headline."""
+    ax = plot.fan(mc)
+    (mean,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("Impact: mean")]
+    y = np.asarray(mean.get_ydata(), dtype=float)
+    np.testing.assert_allclose(y, mc.annual("federal", "nominal").mean(axis=0) / 1e9)
+    assert y.sum() == pytest.approx(ec.results.headline_value(mc) / 1e9)
+    det_ax = plot.fan(ec.evaluate(mc.scenario))
+    assert not [ln for ln in det_ax.get_lines() if "mean" in str(ln.get_label())]
+
+
+def test_compare_marks_the_headline(det: ec.Result, mc: ec.Result) -> None:
+    """A mapping's keys label the rows; each point is the row's headline in ec.compare."""
+    ax = plot.compare({"mc": mc, "central": det}, "government", "real")
+    assert ticklabels(ax, "y") == ["mc", "central"]
+    containers = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    frame = ec.compare({"mc": mc, "central": det}, basis="real").set_index(
+        ["scenario", "perspective"])
+    for c, name in zip(containers, ["mc", "central"], strict=True):
+        x = float(np.asarray(c.lines[0].get_xdata(), dtype=float)[0])
+        head = frame.loc[(name, "government"), "headline"]
+        assert x == pytest.approx(frame.loc[(name, "government"), head] / 1e9)
+    assert "Mean (headline), with 5th\u201395th percentile range" in legend_texts(ax)

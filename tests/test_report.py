@@ -304,3 +304,26 @@ def test_a_reduction_only_result_reports_from_its_distributions(tmp_path: Path) 
         row = res.summary().loc[("federal", "all")]
     assert row["p5"] == p5
     assert row["mean"] == res.mean_total("federal")
+
+
+def test_the_headline_leads_with_the_rule_and_shows_the_others() -> None:
+    """Each headline line leads with results.HEADLINE (the mean) and shows the central
+    values (evaluate of the same scenario), the median and the 90% range beside it."""
+    from enforcecost.report._cells import money_words
+    from enforcecost.report._content import _headline
+    from enforcecost.results import HEADLINE
+
+    sc = ec.load_scenario("eo13768")
+    res = ec.simulate(sc, draws=64, seed=SEED)
+    lines = _headline(res)
+    assert f"(headline: the {HEADLINE} of 64 draws, the expected cost):" in lines[0]
+    (federal,) = [ln for ln in lines if ln.strip().startswith("Federal:")]
+    central = ec.evaluate(sc).total("federal")
+    p5, p50, p95 = res.quantile([0.05, 0.5, 0.95], "federal")
+    assert federal.strip() == (
+        f"Federal: mean {money_words(res.mean_total('federal'))}, 90% range "
+        f"{money_words(p5)} to {money_words(p95)} (median {money_words(p50)}; "
+        f"central values {money_words(central)}; FY2017-FY2026, nominal)")
+    det = _headline(ec.evaluate(sc))
+    assert f"Federal: {money_words(central)} (FY2017-FY2026, nominal, central values)" in [
+        ln.strip() for ln in det]

@@ -312,3 +312,79 @@ def test_pipeline_of_a_missing_baseline() -> None:
 def test_pipeline_of_an_unknown_side(res: ec.Result) -> None:
     with pytest.raises(ValueError, match=re.escape("'side' must be one of policy, baseline")):
         res.pipeline("impact")  # type: ignore[arg-type]
+
+
+# -- the headline rule ---------------------------------------------------------------
+def test_headline_of_a_monte_carlo_run_is_its_views(mc: ec.Result) -> None:
+    """headline() is mean_total, quantile and the central run's total, per perspective."""
+    from enforcecost.results import HEADLINE
+
+    assert HEADLINE == "mean"
+    for basis in ("nominal", "real"):
+        h = mc.headline(basis)
+        assert h.attrs["basis"] == basis
+        central = ec.evaluate(mc.scenario)
+        assert list(h.columns) == ["central", "mean", "p5", "p50", "p95", "headline"]
+        assert list(h.index) == [p for p in ec.PERSPECTIVES if p in h.index]
+        assert "federal" in h.index
+        for p in h.index:
+            x = np.asarray(mc.total(p, basis))
+            row = h.loc[p]
+            assert row["mean"] == pytest.approx(x.mean(), rel=1e-12)
+            assert row["mean"] == mc.mean_total(p, basis)
+            assert [row["p5"], row["p50"], row["p95"]] == pytest.approx(
+                np.quantile(x, [0.05, 0.5, 0.95]), rel=1e-12)
+            assert row["central"] == central.total(p, basis)
+            assert row["headline"] == "mean"
+            assert row[row["headline"]] == ec.results.headline_value(mc, p, basis)
+    # the central run differs from the mean (the uncertain inputs move the mean)
+    assert h.loc["federal", "central"] != pytest.approx(h.loc["federal", "mean"], rel=1e-6)
+    five = mc.headline(years=5)
+    assert five.loc["federal", "mean"] == pytest.approx(float(np.mean(mc.total(years=5))))
+
+
+def test_headline_of_a_deterministic_run_is_its_total(res: ec.Result) -> None:
+    h = res.headline("pv")
+    for p in h.index:
+        assert list(h.loc[p, ["central", "mean", "p5", "p50", "p95"]]) == [
+            res.total(p, "pv")] * 5
+    with pytest.raises(ValueError, match="basis"):
+        res.headline("euros")  # type: ignore[arg-type]
+
+
+def test_compare_frame(res: ec.Result, mc: ec.Result) -> None:
+    """One row per scenario, perspective and basis, with the headline()'s numbers."""
+    frame = ec.compare({"central": res, "mc": mc}, basis=["nominal", "real"])
+    assert list(frame.columns) == ["scenario", "perspective", "basis", "central", "mean", "p5",
+                                   "p50", "p95", "headline"]
+    n = len(res.headline()) + len(mc.headline())
+    assert len(frame) == 2 * n
+    assert set(frame["basis"]) == {"nominal", "real"}
+    got = frame.set_index(["scenario", "perspective", "basis"])
+    for name, r in (("central", res), ("mc", mc)):
+        for basis in ("nominal", "real"):
+            want = r.headline(basis)
+            for p in want.index:
+                assert list(got.loc[(name, p, basis)]) == list(want.loc[p])
+    # a list is labelled by scenario name, which must then differ
+    assert set(ec.compare([res])["scenario"]) == {res.scenario.name}
+    with pytest.raises(ValueError, match="same name"):
+        ec.compare([res, res])
+    with pytest.raises(ValueError, match="at least one Result"):
+        ec.compare({})
+    other = ec.evaluate(ec.load_scenario("eo13768").replace(dollar_year=2020))
+    with pytest.raises(ValueError, match="must share a dollar year"):
+        ec.compare({"a": res, "b": other}, basis="real")
+
+
+def test_readme_states_the_headline_rule() -> None:
+    """The README's "Which number is the estimate?" paragraph quotes the rule's reason."""
+    from pathlib import Path
+
+    from enforcecost.results import HEADLINE, HEADLINE_WHY
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "### Which number is the estimate?" in text
+    section = text.split("### Which number is the estimate?", 1)[1].split("\n## ", 1)[0]
+    assert " ".join(HEADLINE_WHY.split()) in " ".join(section.split())
+    assert f'`enforcecost.results.HEADLINE` (`"{HEADLINE}"`)' in section

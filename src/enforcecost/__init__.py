@@ -7,6 +7,7 @@ Quick use::
     res = ec.evaluate(sc)                       # central values
     res.table("federal")                        # CBO-style table, $ millions
     res.total("government", basis="real")       # 10-year net cost
+    res.headline()                              # the figure it leads with (the mean), and beside it
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .hindcasting import Hindcast, hindcast
 from .model import evaluate, simulate
 from .provisions import PROVISIONS
 from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info
-from .results import PERSPECTIVES, Result
+from .results import PERSPECTIVES, Result, compare
 from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
 from .sensitivity import Output, as_function, morris, research_agenda, sobol, tornado
 from .vocab import BASES
@@ -42,6 +43,7 @@ __all__ = [
     "Window",
     "__version__",
     "as_function",
+    "compare",
     "evaluate",
     "hindcast",
     "load_scenario",

@@ -6,12 +6,13 @@ Private: the public name is :func:`enforcecost.plot.compare`.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..results._headline import HEADLINE_WORDS, headline_value
 from . import _format as fmt
 from . import _style as st
 from ._common import axes_for, finish, money_kwargs, window_words
@@ -24,7 +25,7 @@ __all__ = ["compare"]
 
 
 def compare(
-    results: Sequence[Result],
+    results: Sequence[Result] | Mapping[str, Result],
     perspective: Perspective = "federal",
     basis: Basis = "nominal",
     *,
@@ -34,15 +35,20 @@ def compare(
     footnote: bool | str | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Scenarios side by side: mean window total with its 5th–95th percentile range.
+    """Scenarios side by side: the headline window total with its 5th–95th percentile range.
 
-    One row per result, labelled with its scenario name (or ``labels``); a
-    deterministic result is a point without a range. Each shows its impact
+    One row per result, labelled with its scenario name (or ``labels``, or the
+    keys of a mapping); each marks the result's headline, the **mean** over its
+    draws (the rule of :mod:`enforcecost.results._headline`, which
+    :func:`enforcecost.compare` tabulates). A deterministic result is a point
+    without a range (its central-values total). Each shows its impact
     against its own baseline, or its cost when it has none (marked "(cost)").
 
     Parameters
     ----------
-    results : sequence of Result
+    results : sequence of Result, or mapping of str to Result
+        A mapping's keys are the row labels (as :func:`enforcecost.compare`
+        takes them).
     perspective, basis
         As in :meth:`Result.total`.
     labels : sequence of str, optional
@@ -62,6 +68,10 @@ def compare(
         No results, ``labels`` of the wrong length, or ``real``/``pv`` totals
         in different dollar years (or discount rates) that cannot be compared.
     """
+    if isinstance(results, Mapping):
+        if labels is None:
+            labels = list(results)
+        results = list(results.values())
     results = list(results)
     if not results:
         raise ValueError("'results' must hold at least one Result: got none")
@@ -84,7 +94,8 @@ def compare(
     stats: list[tuple[float, float, float, bool]] = []
     for r in results:
         lo, hi = np.atleast_1d(r.quantile([0.05, 0.95], perspective, basis))
-        stats.append((r.mean_total(perspective, basis), float(lo), float(hi), r.deterministic))
+        stats.append((headline_value(r, perspective, basis), float(lo), float(hi),
+                      r.deterministic))
     scale = fmt.money_scale([v for s in stats for v in s[:3]])
     f = scale.factor
     y = np.arange(n)[::-1]
@@ -100,7 +111,8 @@ def compare(
         else:
             opts = {"fmt": "o", "color": st.COLORS["blue"], "markersize": 6, "capsize": 4,
                     "elinewidth": 1.4, "label": None if mc_label_done
-                    else "Mean, with 5th\u201395th percentile range"}
+                    else f"{HEADLINE_WORDS.capitalize()} (headline), with 5th\u201395th "
+                    "percentile range"}
             mc_label_done = True
             xerr = [[(mean - lo) / f], [(hi - mean) / f]]
         opts.update(kwargs)
@@ -141,7 +153,8 @@ def compare(
     runs = []
     if draws:
         counts = f"{draws[0]:,}" if len(draws) == 1 else f"{draws[0]:,}\u2013{draws[-1]:,}"
-        runs.append(f"circles: mean of {counts} draws, bars 5th\u201395th percentile")
+        runs.append(f"circles: {HEADLINE_WORDS} of {counts} draws (the headline), bars "
+                    "5th\u201395th percentile")
     if any(r.deterministic for r in results):
         runs.append("diamonds: central values (one deterministic run)")
     head = st.source_line(st.Context(), "")[:-1]

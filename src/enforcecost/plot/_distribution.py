@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from ..results._headline import HEADLINE_WORDS, headline_value
 from . import _format as fmt
 from . import _style as st
 from ._common import FloatArray, axes_for, finish, money_kwargs, net_words, title_text, window_words
@@ -35,12 +36,15 @@ def distribution(
     footnote: bool | str | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Histogram and cumulative distribution of the window total, p5/p50/p95 marked.
+    """Histogram and cumulative distribution of the window total, headline and p5/p50/p95 marked.
 
     The histogram (left axis, draws per bin) and the empirical CDF (a twin
     right axis, cumulative probability) of the net impact (or cost, without
     a baseline) over the window; vertical lines and CDF markers at the 5th,
-    50th and 95th percentiles, each labelled with its amount.
+    50th and 95th percentiles, each labelled with its amount, and a
+    dash-dotted vermillion line at the headline, the **mean** (the rule of
+    :mod:`enforcecost.results._headline`), labelled with its amount in the
+    legend.
 
     Parameters
     ----------
@@ -114,6 +118,9 @@ def distribution(
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                   "alpha": 0.85},
         )
+    head = headline_value(result, perspective, basis, years)
+    ax.axvline(head / f, color=st.COLORS["vermillion"], linestyle="-.", linewidth=1.6,
+               label=f"{HEADLINE_WORDS.capitalize()} (headline) {fmt.fmt_money(head)}")
     st.style_axes(ax)
     fmt.money_axis(ax, "x", scale, basis, **money_kwargs(result))
     handles = [
@@ -133,8 +140,9 @@ def distribution(
     span = window_words(result) if years is None else _years_words(result, years)
     what = f"{net_words(result, perspective)} {span}: distribution over draws"
     st.set_title(ax, title, title_text(ctx, what))
-    mean = f"Mean {fmt.fmt_money(result.mean_total(perspective, basis, years))}."
-    return finish(ax, made, footnote, st.source_line(ctx, mean))
+    note = (f"The headline is the {HEADLINE_WORDS} over the draws "
+            f"({fmt.fmt_money(head)}), the expected cost.")
+    return finish(ax, made, footnote, st.source_line(ctx, note))
 
 
 def _draws(

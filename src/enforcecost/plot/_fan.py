@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..results._headline import HEADLINE_WORDS
 from . import _format as fmt
 from . import _style as st
 from ._common import FloatArray, axes_for, check_choice, finish, money_kwargs, net_words, title_text
@@ -36,7 +37,12 @@ def fan(
     footnote: bool | str | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Net cost per fiscal year: median and 5–95 and 10–90 percentile bands.
+    """Net cost per fiscal year: median and 5–95 and 10–90 percentile bands, and the mean.
+
+    For a Monte Carlo result a dash-dotted line marks each year's **mean**
+    over the draws, whose sum over the window is the headline (the rule of
+    :mod:`enforcecost.results._headline`); the median line is the centre of
+    the bands.
 
     Parameters
     ----------
@@ -83,6 +89,7 @@ def fan(
     scale = fmt.money_scale(np.concatenate([b.ravel() for b, _ in bands]))
     f = scale.factor
     crosses_zero = False
+    r_of = {label: r for label, r, _, _ in series}
     for (label, _, color, marker), (band, _) in zip(series, bands, strict=True):
         a = band / f
         if not result.deterministic:
@@ -98,6 +105,10 @@ def fan(
                                 "linewidth": 1.8, "label": name}
         opts.update(kwargs)
         ax.plot(years, mid, **opts)
+        if not result.deterministic:
+            mean = _year_means(r_of[label], perspective, basis) / f
+            ax.plot(years, mean, color=color, linestyle="-.", linewidth=1.4,
+                    label=f"{label}: {HEADLINE_WORDS} (its sum is the headline)")
         crosses_zero |= bool(a.min() < 0 < a.max()) or bool(a.max() <= 0)
     if crosses_zero:
         ax.axhline(0.0, color=st.GREY, linewidth=0.8)
@@ -127,3 +138,9 @@ def _year_percentiles(
     """
     a = result.annual(perspective, basis)
     return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
+
+
+def _year_means(result: Result, perspective: Perspective, basis: Basis) -> FloatArray:
+    """Each fiscal year's mean net cost over all draws (exact also for a reduction-only
+    result), shape ``(years,)``: they sum to :meth:`Result.mean_total`."""
+    return np.asarray(result.by_provision(perspective, basis).sum(axis=1), dtype=np.float64)

@@ -12,11 +12,13 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..results._headline import HEADLINE_WORDS, headline_value
 from . import _format as fmt
 from . import _style as st
 from ._common import FOOTNOTE_A, axes_for, basis_context, check_top, finish, swatch, title_text
 
 if TYPE_CHECKING:
+    from ..results import Result
     from ..sensitivity import TornadoResult
 
 __all__ = ["tornado"]
@@ -26,6 +28,7 @@ def tornado(
     tornado_result: TornadoResult,
     *,
     top: int = 15,
+    headline: Result | None = None,
     ax: Axes | None = None,
     title: str | None = None,
     footnote: bool | str | None = None,
@@ -38,12 +41,23 @@ def tornado(
     top; the input values are written at the bar ends. Assumption-based inputs
     are labelled ``[A]`` and hatched.
 
+    The bars start from the **central values** (a one-at-a-time study varies
+    each input from there), which is not the figure a result leads with: the
+    headline is the **mean** over the draws (the rule of
+    :mod:`enforcecost.results._headline`). Pass the Monte Carlo result as
+    ``headline`` to mark it too (a dash-dotted vermillion line), so the chart
+    shows the number the report leads with beside the centre of its bars.
+
     Parameters
     ----------
     tornado_result : TornadoResult
         From :func:`enforcecost.sensitivity.tornado`.
     top : int
         Show the ``top`` inputs with the largest swing.
+    headline : Result, optional
+        A result of the same scenario whose headline
+        (:func:`~enforcecost.results.headline_value` of the tornado's output:
+        perspective, basis, years, provision) is marked.
     ax, title, footnote
         See the module notes.
     **kwargs
@@ -58,7 +72,12 @@ def tornado(
     base = tornado_result.base
     n = len(frame)
     ax, made = axes_for(ax, (8.0, max(3.2, 1.4 + 0.32 * n)))
-    scale = fmt.money_scale([base, *frame["low_output"], *frame["high_output"]])
+    output = tornado_result.output
+    head = (None if headline is None
+            else headline_value(headline, output.perspective, output.basis, output.years,
+                                output.provision))
+    scale = fmt.money_scale([base, *frame["low_output"], *frame["high_output"],
+                             *([] if head is None else [head])])
     f = scale.factor
     y = np.arange(n)
     hatches = [st.ASSUMPTION_HATCH if k == "assumption" else "" for k in frame["source_kind"]]
@@ -98,7 +117,16 @@ def tornado(
         Patch(facecolor="white", edgecolor=st.EDGE, hatch=st.ASSUMPTION_HATCH),
     ]
     labels = [name for name, *_ in sides]
-    labels += [f"Central value: {fmt.fmt_money(base)}", "[A] assumption-based input"]
+    labels += [f"Central value: {fmt.fmt_money(base)} (bars start here)",
+               "[A] assumption-based input"]
+    if head is not None:
+        assert headline is not None
+        ax.axvline(head / f, color=st.COLORS["vermillion"], linestyle="-.", linewidth=1.6)
+        handles.append(Line2D([], [], color=st.COLORS["vermillion"], linestyle="-.",
+                              linewidth=1.6))
+        draws = "central values" if headline.deterministic else f"{headline.draws:,} draws"
+        labels.append(f"{HEADLINE_WORDS.capitalize()} (headline, {draws}): "
+                      f"{fmt.fmt_money(head)}")
     st.legend(ax, handles=handles, labels=labels, loc="best")
     ctx = st.Context.of(tornado_result)
     st.set_title(ax, title, title_text(ctx, f"What moves the {tornado_result.label}"))
@@ -107,4 +135,7 @@ def tornado(
         "else 5th/95th percentiles); all others at central values; numbers at the bar "
         f"ends are the input values. {FOOTNOTE_A}"
     )
+    if head is None:
+        note += (f" The bars start from the central values, not the headline (the "
+                 f"{HEADLINE_WORDS} over the draws).")
     return finish(ax, made, footnote, st.source_line(ctx, note))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..hindcasting import Hindcast, hindcast
 from ..results import PrecisionWarning, Result
+from ..results._headline import HEADLINE, HEADLINE_BASIS, HEADLINE_COLUMNS, HEADLINE_WORDS
 from ..scenario import Sampler, Scenario, shipped_scenarios
 from ..sensitivity import research_agenda, tornado
 from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
@@ -173,29 +174,37 @@ def run_hindcast(res: Result, *, sampler: str | None = None,
 
 
 def _headline(res: Result) -> tuple[str, ...]:
+    """The headline lines: each perspective leads with :data:`~enforcecost.results.HEADLINE`
+    (the mean; see :mod:`enforcecost.results._headline` for the rule and why), with
+    the central-values estimate, the median and the 90% range beside it."""
     fy = res.fiscal_years
     span = f"FY{fy[0]}-FY{fy[-1]}"
     what = "impact" if res.has_baseline else "cost"
     lines = []
     with_lines = perspectives_with_lines(res)
+    frame = res.headline(HEADLINE_BASIS)  # also a reduction-only result: exact mean, sketches
+    basis = HEADLINE_BASIS
     for perspective in PERSPECTIVES:
         if perspective not in with_lines:
             continue
         label = PERSPECTIVE_LABELS[perspective]
+        values = frame.loc[perspective, list(HEADLINE_COLUMNS)].to_numpy(dtype=np.float64)
+        row = dict(zip(HEADLINE_COLUMNS, values.tolist(), strict=True))
         if res.deterministic:
-            total = float(res.total(perspective, "nominal"))
-            lines.append(f"{label}: {money_words(total)} ({span}, nominal, central values)")
-        else:  # also a reduction-only result: its exact mean and sketched percentiles
-            p5, p50, p95 = np.asarray(res.quantile([0.05, 0.5, 0.95], perspective, "nominal"))
-            mean = res.mean_total(perspective, "nominal")
+            lines.append(f"{label}: {money_words(row[HEADLINE])} "
+                         f"({span}, {basis}, central values)")
+        else:
             lines.append(
-                f"{label}: mean {money_words(mean)}, 90% range "
-                f"{money_words(float(p5))} to {money_words(float(p95))} "
-                f"(median {money_words(float(p50))}; {span}, nominal)"
+                f"{label}: {HEADLINE_WORDS} {money_words(row[HEADLINE])}, 90% range "
+                f"{money_words(row['p5'])} to {money_words(row['p95'])} "
+                f"(median {money_words(row['p50'])}; central values "
+                f"{money_words(row['central'])}; {span}, {basis})"
             )
     head = f"Net fiscal {what} of {res.scenario.name}"
     if res.has_baseline and res.scenario.baseline is not None:
         head += f", relative to {res.scenario.baseline.name}"
+    if not res.deterministic:
+        head += f" (headline: the {HEADLINE_WORDS} of {res.draws:,} draws, the expected cost)"
     return (head + ":", *("  " + ln for ln in lines))
 
 

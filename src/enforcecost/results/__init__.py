@@ -24,11 +24,18 @@ Layout (private modules behind this facade):
 - :mod:`._runs`: :class:`Run`, :class:`Means`, :class:`Reduced`;
 - :mod:`._totals`: :class:`Totals` and its channel layout (:class:`Channels`);
 - :mod:`._stats`: per-draw statistics and their standard errors;
+- :mod:`._headline`: the headline rule (:data:`HEADLINE`, which figure a
+  result leads with, and why), :meth:`Result.headline` and :func:`compare`;
 - :mod:`._lines`: ledger line labels, order and alignment;
 - :mod:`._select`: checking a view's arguments.
 """
 
 from ..vocab import PERSPECTIVES, Perspective
+from ._headline import HEADLINE as HEADLINE
+from ._headline import HEADLINE_BASIS as HEADLINE_BASIS
+from ._headline import HEADLINE_WHY as HEADLINE_WHY
+from ._headline import compare as compare
+from ._headline import headline_value as headline_value
 from ._lines import ALL_ITEMS, ALL_PROVISIONS
 from ._lines import align as align
 from ._lines import union_lines as union_lines
@@ -45,6 +52,9 @@ from ._totals import Totals
 __all__ = [
     "ALL_ITEMS",
     "ALL_PROVISIONS",
+    "HEADLINE",
+    "HEADLINE_BASIS",
+    "HEADLINE_WHY",
     "PERSPECTIVES",
     "Means",
     "Perspective",
@@ -53,4 +63,6 @@ __all__ = [
     "Result",
     "Run",
     "Totals",
+    "compare",
+    "headline_value",
 ]

@@ -23,6 +23,7 @@ import pandas as pd
 from ..registry import Window, nonmonetized
 from ..vocab import PERSPECTIVE_LABELS, PERSPECTIVES, Basis, Perspective
 from ._display import clip, html_table, money_range, number, short_money
+from ._headline import HEADLINE_BASIS, headline_frame, headline_value
 from ._lines import KEYS, provision_order
 from ._runs import Reduced, Run
 from ._select import (
@@ -116,7 +117,7 @@ class Result:
         perspective = self._headline_perspective()
         if perspective is None:
             return ", no ledger lines"
-        mean = self.mean_total(perspective, "nominal")
+        mean = headline_value(self, perspective, "nominal")
         if self.deterministic:
             return f", {perspective} {short_money(mean)}"
         p5, p95 = np.asarray(self.quantile([0.05, 0.95], perspective, "nominal"))
@@ -431,6 +432,50 @@ class Result:
         ``years`` as in :meth:`quantile`.
         """
         return self._store.buckets(self._select(perspective, basis, years))
+
+    def headline(
+        self,
+        basis: Basis = HEADLINE_BASIS,
+        years: int | Sequence[int] | None = None,
+    ) -> pd.DataFrame:
+        """The figure this result leads with, and the figures beside it, by perspective.
+
+        The headline is the **mean** over the draws (``headline`` column,
+        :data:`~enforcecost.results.HEADLINE`): the expected cost, which a
+        budget should carry when costs are skewed (see
+        :mod:`enforcecost.results._headline` for the rule, which the reports
+        and charts follow too).
+
+        Parameters
+        ----------
+        basis : {'nominal', 'real', 'pv'}
+            Default ``nominal`` (:data:`~enforcecost.results.HEADLINE_BASIS`,
+            then-year dollars as in a CBO estimate).
+        years : int, sequence of int, or None
+            As in :meth:`total` (default the whole window).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by perspective (those with ledger lines); columns, in
+            ``basis`` dollars: ``central`` (the net cost of one deterministic
+            run of the same scenario at central values,
+            :func:`~enforcecost.evaluate`, made here for a Monte Carlo result),
+            ``mean`` (:meth:`mean_total`), ``p5``, ``p50``, ``p95``
+            (:meth:`quantile`), and ``headline``, the name of the column the
+            result leads with (``'mean'``). For a deterministic result all five
+            equal :meth:`total`. ``attrs`` records the basis, dollar year and
+            draws.
+
+        Examples
+        --------
+        >>> import enforcecost as ec
+        >>> res = ec.evaluate(ec.load_scenario("eo13768"))
+        >>> h = res.headline()
+        >>> bool(h.loc["federal", "mean"] == res.total("federal"))
+        True
+        """
+        return headline_frame(self, basis, years)
 
     def mean_total(
         self,
