@@ -34,7 +34,7 @@ def draw_charts(content: ReportContent) -> dict[str, Figure]:
         "pipeline": lambda: plot.pipeline(res),
     }
     if tor is not None:
-        draw["tornado_federal"] = lambda: plot.tornado(tor)
+        draw["tornado_federal"] = lambda: plot.tornado(tor, headline=res)
     if past is not None:
         draw["hindcast"] = lambda: plot.hindcast(past)
     return {name: _figure(draw[name]()) for name in content.charts}
