@@ -127,7 +127,8 @@ def tornado(
         draws = "central values" if headline.deterministic else f"{headline.draws:,} draws"
         labels.append(f"{HEADLINE_WORDS.capitalize()} (headline, {draws}): "
                       f"{fmt.fmt_money(head)}")
-    st.legend(ax, handles=handles, labels=labels, loc="best")
+    st.legend(ax, handles=handles, labels=labels, loc="upper center",
+              bbox_to_anchor=(0.5, -0.09), ncol=2)
     ctx = st.Context.of(tornado_result)
     st.set_title(ax, title, title_text(ctx, f"What moves the {tornado_result.label}"))
     note = (
