@@ -237,8 +237,9 @@ def run_pipeline(p: Params, years: int) -> Flows:
     summary_share = given("summary_removal_share")
     atd_share = given("atd_placement_share")
     border = given("border_apprehensions")
-    border_need = per_year(lambda b, s, d: b * s * d, "border_apprehensions",
+    border_need = per_year(lambda b, s, d: b * (s * d), "border_apprehensions",
                            "detention_share", "detention_days")
+    bed_days_per_arrest = per_year(np.multiply, "detention_share", "detention_days")
     border_receipts = per_year(np.multiply, "border_apprehensions",
                                "border_court_receipts_per_apprehension")
     border_removed = per_year(np.multiply, "border_apprehensions",
@@ -300,16 +301,18 @@ def run_pipeline(p: Params, years: int) -> Flows:
         out["border_apprehensions"][:, t] = border[t]
 
         # detention: interior and border-origin detainees share the beds
-        interior_need = arrests * d_share[t] * d_days[t]
+        interior_need = arrests * bed_days_per_arrest[t]
         need = interior_need + border_need[t]
         np.divide(need, DAYS_PER_YEAR, out=out["detention_need_adp"][:, t])
         used = np.minimum(need, beds_cap[t], out=out["detained_bed_days"][:, t])
         # the share of those needing detention who get a bed (all, when none need one)
         placed = np.divide(used, need, out=np.ones(draws), where=need > 0)
-        detained = arrests * d_share[t] * placed  # interior arrestees held
+        held_share = d_share[t] * placed  # of interior arrestees (and of their NTAs)
+        detained = arrests * held_share
         np.multiply(arrests - detained, atd_share[t], out=out["atd_people"][:, t])
         adp = np.divide(used, DAYS_PER_YEAR, out=out["detention_adp"][:, t])
-        np.multiply(interior_need / DAYS_PER_YEAR, placed, out=out["detention_adp_interior"][:, t])
+        interior_adp = np.multiply(interior_need, placed, out=out["detention_adp_interior"][:, t])
+        interior_adp /= DAYS_PER_YEAR
         if t and beds_existing[t] is not beds_existing[0]:  # scheduled: beds built since
             peak_beds = np.maximum(peak_beds, beds_existing[t])
         np.maximum(adp - peak_beds, 0.0, out=out["new_beds"][:, t])
@@ -317,7 +320,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
 
         # courts: the detained docket first, then one queue shared in proportion
         np.add(nta, border_receipts[t], out=out["court_receipts"][:, t])
-        nta_detained = nta * d_share[t] * placed
+        nta_detained = nta * held_share
         heard = np.minimum(nta_detained, court_cap[t])
         spare = court_cap[t] - heard
         queue_interior = pending_interior + (nta - heard)
@@ -331,10 +334,10 @@ def run_pipeline(p: Params, years: int) -> Flows:
         emptied = done >= queue
         pending_interior = np.maximum(queue_interior - done_interior, 0.0,
                                       out=out["court_backlog_interior"][:, t])
-        pending_interior[emptied] = 0.0
+        np.copyto(pending_interior, 0.0, where=emptied)
         pending_other = np.maximum(pending_other + border_receipts[t] - (done - done_interior),
                                    0.0)
-        pending_other[emptied] = 0.0
+        np.copyto(pending_other, 0.0, where=emptied)
         np.add(pending_interior, pending_other, out=out["court_backlog"][:, t])
         np.add(heard * order_d[t], done_interior * order_r[t], out=out["removal_orders"][:, t])
 
