@@ -229,7 +229,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
     beds_cap = per_year(lambda b, o: capacity(b, (1.0 + o) * DAYS_PER_YEAR),
                         "detention_beds", "detention_overrun_share")
     court_cap = per_year(capacity, "immigration_judges", "cases_per_judge_year")
-    d_share, d_days = given("detention_share"), given("detention_days")
+    d_share = given("detention_share")
     # beds in use without building: the existing beds, run over as ICE ran its funded ones
     beds_existing = per_year(lambda b, o: b * (1.0 + o), "detention_beds_existing",
                              "detention_overrun_share")
