@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..provisions import LABELS
 from ..vocab import PERSPECTIVE_LABELS
 from ._cells import format_millions, money_words
 from ._content import ReportContent
@@ -123,11 +124,20 @@ def _headline_rows(content: ReportContent) -> list[dict[str, str]]:
     return rows
 
 
+def _label(name: str) -> str:
+    """A reader's name for a provision (its ``LABEL``); other names with spaces.
+
+    >>> _label("partnerships_287g"), _label("general")
+    ('287(g) agreements', 'general')
+    """
+    return LABELS.get(name, name.replace("_", " "))
+
+
 def _table(frame: pd.DataFrame) -> dict[str, Any]:
     cols = [str(c) for c in frame.columns]
     years = [c for c in cols if "-" not in c]
     header = [f"FY{c}" if c in years else f"{c[:4]}\u2013{c[-4:]}" for c in cols]
-    rows = [{"label": str(idx).replace("_", " ") if idx != "Total" else "Total",
+    rows = [{"label": _label(str(idx)),
              "total": idx == "Total",
              "cells": [cbo_cell(float(v)) for v in row]}
             for idx, row in frame.iterrows()]
@@ -212,17 +222,17 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         "central_label": "Central" if res.deterministic else "Mean",
         "headline": _headline_rows(content),
         "drivers": [{"name": d.name, "swing": _words(d.swing), "kind": d.source_kind,
-                     "provision": d.provision.replace("_", " ")}
+                     "provision": _label(d.provision)}
                     for d in content.drivers[:SUMMARY_DRIVERS]],
         "nonmonetized": [{"title": str(r["title"]), "direction": str(r["direction"]),
-                          "provision": str(r["provision"]).replace("_", " "),
+                          "provision": _label(str(r["provision"])),
                           "description": str(r["description"])}
                          for _, r in content.nonmonetized.iterrows()],
         "tables": [{"perspective": PERSPECTIVE_LABELS[p],
                     **_table(content.tables[f"{p}_nominal"])} for p in content.perspectives],
         "sign_convention": SIGN_CONVENTION,
         "charts": [c for c in content.charts if c != "hindcast"],
-        "basis": [{"name": p.replace("_", " "), "title": t, "text": b}
+        "basis": [{"name": _label(p), "title": t, "text": b}
                   for p in sc.provisions for t, b in [provision_basis(p)]],
         "uncertainty": [ln.strip().replace("`", "") for ln in content.assumption_lines],
         "research_first": _research_first(content),
