@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem, ScenarioError
-from ..provisions import BOOKS, Flows, Line, run_pipeline
+from ..provisions import BOOKS, CAPACITIES, Flows, Line, run_pipeline
 from ..reduce import EXACT_LIMIT, VALUE_LIMIT
 from ..registry import Window
 from ..scenario import Scenario, Setting
@@ -157,6 +157,8 @@ def _scan(lines: Sequence[Line], price: FloatArray, flows: Flows) -> list[_Bad]:
                         line.provision, real, nominal))
     for f in fields(Flows):
         a = np.asarray(getattr(flows, f.name))
+        if f.name in CAPACITIES:  # a capacity may be unlimited: inf is a value, not an overflow
+            a = np.where(np.isinf(a) & (a > 0), 0.0, a)
         if not _fine(a):
             out.append(_Bad(f"pipeline flow {f.name}", "pipeline",
                             np.broadcast_to(a, price.shape), None))

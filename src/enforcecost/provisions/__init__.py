@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType, ModuleType
 
 from ._core import KINDS, PAYERS, Line, Params, capacity, schedule_values
-from .pipeline import Flows, run_pipeline
+from .pipeline import CAPACITIES, Flows, run_pipeline
 
 __all__ = [
     "BOOKS",
+    "CAPACITIES",
     "KINDS",
     "LABELS",
     "MODULES",

@@ -5,9 +5,23 @@ per run and read by the ``hiring``, ``removals``, ``detainers`` and ``tax_base``
 provisions, so each cost is booked once. Every flow within a year is spread evenly
 over it; every quantity is per fiscal year unless it is a stock (end of year).
 
+**Funding.** Money appropriated above the levers' funded level buys capacity at the
+model's unit costs. Each ``appropriation_outlays_<account>`` is that account's
+outlays in the fiscal year (the scenario's ``[appropriations]``, budget authority
+spent out by a stated rule; zero when there is none, as in every 2017 scenario):
+
+* detention: ``appropriation_outlays_detention`` / (``bed_day_cost``, grown at
+  ``bed_day_cost_real_growth``, × 365) more beds that year;
+* personnel: ``appropriation_outlays_personnel`` / (``officer_annual_cost`` +
+  ``support_staff_per_officer`` × ``support_staff_annual_cost``) more officers in
+  the year's target;
+* courts: ``appropriation_outlays_courts`` / ``immigration_court_cost_per_judge_year``
+  more immigration judges, at most ``immigration_judges_max`` in all.
+
 **Officers.** ``attrition_rate`` of the officers on board at the start of a year
 leave during it; hires fill the gap to ``ero_officers_baseline +
-ero_officers_added``, at most ``hires_per_year_max`` a year. Officer-years on the
+ero_officers_added`` (plus the officers funded that year), at most
+``hires_per_year_max`` a year. Officer-years on the
 payroll count leavers and hires for half a year. A hire works only after
 ``training_weeks`` of basic training: with arrivals uniform over the year, a hire's
 productive share of the first year is ``(1 - tau) ** 2 / 2`` (``tau =
@@ -39,7 +53,8 @@ ICE without passing through the interior flows.
 **Detention.** ``detention_share`` of interior arrestees and of border apprehensions
 need ``detention_days`` bed-days each. The average daily population (ADP) is
 bounded by the funded beds with the overrun ICE ran before the order:
-``detention_beds`` × (1 + ``detention_overrun_share``) × 365 bed-days. Above it,
+(``detention_beds`` + the beds funded that year) × (1 + ``detention_overrun_share``)
+× 365 bed-days. Above it,
 interior and border-origin detainees alike are released in the same proportion.
 Of the interior arrestees not held (released over capacity, or never detained),
 ``atd_placement_share`` are enrolled in alternatives to detention (``atd_people``);
@@ -52,7 +67,8 @@ must not assume. New beds are the rise of the peak ADP above
 holding more people in the beds it has, not building).
 
 **Courts.** Receipts are interior NTAs plus border-origin receipts. Capacity is
-``immigration_judges`` × ``cases_per_judge_year`` completions. Detained NTAs are
+the judges (``immigration_judges`` plus those funded, within ``immigration_judges_max``)
+× ``cases_per_judge_year`` completions. Detained NTAs are
 heard first (the detained docket) and completed in the year as far as capacity
 allows; the rest — released interior NTAs, detained cases over capacity,
 border-origin receipts and the pending stock (``court_backlog_initial`` at the
@@ -80,9 +96,17 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._core import DAYS_PER_YEAR, MID_YEAR, WEEKS_PER_YEAR, FloatArray, Params, capacity
+from ._core import (
+    DAYS_PER_YEAR,
+    MID_YEAR,
+    WEEKS_PER_YEAR,
+    FloatArray,
+    Params,
+    capacity,
+    compound,
+)
 
-__all__ = ["FLOW_UNITS", "Flows", "run_pipeline"]
+__all__ = ["CAPACITIES", "FLOW_UNITS", "Flows", "run_pipeline"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,7 @@ class Flows:
     Attributes
     ----------
     officers : ERO officers on board at the end of the year.
+    officer_target : the officers the year's levers and funding call for.
     hires : officers hired in the year.
     officer_years : officer-years on the payroll (in training included).
     arrests : ICE administrative arrests in the interior (custodial + at large).
@@ -103,6 +128,7 @@ class Flows:
     summary_removals : interior arrestees removed without a new court case.
     notices_to_appear : interior arrestees placed in court proceedings.
     border_apprehensions : border-origin inflow (U.S. Border Patrol apprehensions).
+    detention_beds : beds funded in the year (the lever plus those appropriations buy).
     detention_need_adp : ADP that would be detained with unlimited beds (all origins).
     detained_bed_days : bed-days used in ICE detention (all origins).
     detention_adp : average daily population in ICE detention (all origins).
@@ -110,6 +136,7 @@ class Flows:
     new_beds : beds added above the existing stock (capital).
     atd_people : interior arrestees placed on alternatives to detention (the
         ``atd_placement_share`` of those not held in detention).
+    immigration_judges : judges deciding cases in the year (inf: unlimited).
     court_receipts : immigration-court receipts (interior NTAs + border-origin).
     cases_completed : immigration-court completions (all origins).
     court_completions_interior : completions of interior cases.
@@ -123,6 +150,7 @@ class Flows:
     """
 
     officers: FloatArray
+    officer_target: FloatArray
     hires: FloatArray
     officer_years: FloatArray
     arrests: FloatArray
@@ -132,12 +160,14 @@ class Flows:
     summary_removals: FloatArray
     notices_to_appear: FloatArray
     border_apprehensions: FloatArray
+    detention_beds: FloatArray
     detention_need_adp: FloatArray
     detained_bed_days: FloatArray
     detention_adp: FloatArray
     detention_adp_interior: FloatArray
     new_beds: FloatArray
     atd_people: FloatArray
+    immigration_judges: FloatArray
     court_receipts: FloatArray
     cases_completed: FloatArray
     court_completions_interior: FloatArray
@@ -161,20 +191,27 @@ class Flows:
 #: The unit of each :class:`Flows` field (``/yr``: a flow in the fiscal year; otherwise
 #: a stock at its end, or an average over it for ``adp``).
 FLOW_UNITS: dict[str, str] = {
-    "officers": "officers", "hires": "officers/yr", "officer_years": "officer-yr/yr",
+    "officers": "officers", "officer_target": "officers", "hires": "officers/yr", "officer_years": "officer-yr/yr",
     "arrests": "arrests/yr", "arrests_custodial": "arrests/yr",
     "arrests_at_large": "arrests/yr", "demand": "arrests/yr",
     "summary_removals": "persons/yr", "notices_to_appear": "cases/yr",
-    "border_apprehensions": "persons/yr", "detention_need_adp": "persons (daily average)",
+    "border_apprehensions": "persons/yr", "detention_beds": "beds",
+    "detention_need_adp": "persons (daily average)",
     "detained_bed_days": "bed-days/yr", "detention_adp": "persons (daily average)",
     "detention_adp_interior": "persons (daily average)", "new_beds": "beds/yr",
-    "atd_people": "persons/yr", "court_receipts": "cases/yr",
+    "atd_people": "persons/yr", "immigration_judges": "judges",
+    "court_receipts": "cases/yr",
     "cases_completed": "cases/yr", "court_completions_interior": "cases/yr",
     "court_backlog": "cases", "court_backlog_interior": "cases",
     "removal_orders": "orders/yr", "removals": "persons/yr",
     "removals_border": "persons/yr", "removals_total": "persons/yr",
     "removed_before": "persons",
 }
+
+
+#: The :class:`Flows` fields that are capacities, not flows or stocks: ``inf`` (unlimited)
+#: is one of their values.
+CAPACITIES: tuple[str, ...] = ("detention_beds", "immigration_judges")
 
 
 def _col(p: Params, name: str, draws: int, t: int = 0) -> FloatArray:
@@ -216,7 +253,9 @@ def run_pipeline(p: Params, years: int) -> Flows:
     def given(name: str) -> list[FloatArray]:
         return per_year(lambda x: x, name)
 
-    target = per_year(np.add, "ero_officers_baseline", "ero_officers_added")
+    target = per_year(_officer_target, "ero_officers_baseline", "ero_officers_added",
+                      "appropriation_outlays_personnel", "officer_annual_cost",
+                      "support_staff_per_officer", "support_staff_annual_cost")
     tau = per_year(lambda w: np.minimum(w / WEEKS_PER_YEAR, 1.0), "training_weeks")
     first_year_share = [(1.0 - x) ** 2 * MID_YEAR for x in _once(tau)]
     # Training of last year's late arrivals that runs into this year, per hire.
@@ -226,9 +265,13 @@ def run_pipeline(p: Params, years: int) -> Flows:
     enforceable = per_year(lambda n, s: n * (1.0 - s), "removable_population",
                            "self_departure_share")
     program = given("removal_program_years")
-    beds_cap = per_year(lambda b, o: capacity(b, (1.0 + o) * DAYS_PER_YEAR),
-                        "detention_beds", "detention_overrun_share")
-    court_cap = per_year(capacity, "immigration_judges", "cases_per_judge_year")
+    beds = _funded_beds(p, draws, years)
+    beds_cap = [capacity(b, (1.0 + o) * DAYS_PER_YEAR)
+                for b, o in zip(beds, given("detention_overrun_share"), strict=True)]
+    judges = per_year(_funded_judges, "immigration_judges", "appropriation_outlays_courts",
+                      "immigration_court_cost_per_judge_year", "immigration_judges_max")
+    court_cap = [capacity(j, c)
+                 for j, c in zip(judges, given("cases_per_judge_year"), strict=True)]
     d_share = given("detention_share")
     # beds in use without building: the existing beds, run over as ICE ran its funded ones
     beds_existing = per_year(lambda b, o: b * (1.0 + o), "detention_beds_existing",
@@ -273,6 +316,7 @@ def run_pipeline(p: Params, years: int) -> Flows:
     for t in range(years):
         leavers = officers * attrition[t]
         staying = officers - leavers
+        out["officer_target"][:, t] = target[t]
         hires = np.minimum(np.maximum(target[t] - staying, 0.0), hires_max[t],
                            out=out["hires"][:, t])
         on_board = officers - leavers * MID_YEAR  # leavers count for half the year
@@ -299,6 +343,8 @@ def run_pipeline(p: Params, years: int) -> Flows:
         summary = np.multiply(arrests, summary_share[t], out=out["summary_removals"][:, t])
         nta = np.subtract(arrests, summary, out=out["notices_to_appear"][:, t])
         out["border_apprehensions"][:, t] = border[t]
+        out["detention_beds"][:, t] = beds[t]
+        out["immigration_judges"][:, t] = judges[t]
 
         # detention: interior and border-origin detainees share the beds
         interior_need = arrests * bed_days_per_arrest[t]
@@ -348,6 +394,49 @@ def run_pipeline(p: Params, years: int) -> Flows:
         out["removed_before"][:, t] = removed
         removed = removed + removals
     return Flows(**out)
+
+
+def _funded(money: FloatArray, unit_cost: FloatArray) -> FloatArray:
+    """Units ``money`` buys at ``unit_cost`` each.
+
+    None without money, and none at a unit cost of zero (a degenerate input that
+    prices nothing: the capacity it would buy is not a number the model can use).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((money > 0.0) & (unit_cost > 0.0), money / unit_cost, 0.0)
+
+
+def _officer_target(baseline: FloatArray, added: FloatArray, money: FloatArray,
+                    officer_cost: FloatArray, support_per_officer: FloatArray,
+                    support_cost: FloatArray) -> FloatArray:
+    """Officers called for: the levers' target plus the officer-years ``money`` pays for."""
+    target = baseline + added
+    if not np.any(money):  # no appropriation: the levers alone (same bits as before)
+        return target
+    return target + _funded(money, officer_cost + support_per_officer * support_cost)
+
+
+def _funded_judges(judges: FloatArray, money: FloatArray, cost: FloatArray,
+                   most: FloatArray) -> FloatArray:
+    """Judges deciding cases: the lever plus the judge-years ``money`` pays for, within ``most``."""
+    if not np.any(money):
+        return np.minimum(judges, most)
+    return np.minimum(judges + _funded(money, cost), most)
+
+
+def _funded_beds(p: Params, draws: int, years: int) -> list[FloatArray]:
+    """Beds funded each year: ``detention_beds`` plus the bed-years the detention outlays buy."""
+    money = np.asarray(p["appropriation_outlays_detention"], dtype=np.float64)
+    lever = np.asarray(p["detention_beds"], dtype=np.float64)
+    if not np.any(money):  # no appropriation: the lever as given (computed once if constant)
+        if lever.shape[1] == 1:
+            return [_col(p, "detention_beds", draws)] * years
+        return [_col(p, "detention_beds", draws, t) for t in range(years)]
+    bed_year = (np.asarray(p["bed_day_cost"], dtype=np.float64)
+                * compound(p["bed_day_cost_real_growth"], years) * DAYS_PER_YEAR)
+    funded = np.broadcast_to(lever, (draws, years)) + _funded(
+        np.broadcast_to(money, (draws, years)), bed_year)
+    return [np.ascontiguousarray(funded[:, t]) for t in range(years)]
 
 
 def _once(per_year: list[FloatArray]) -> list[FloatArray]:

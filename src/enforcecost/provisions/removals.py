@@ -10,7 +10,7 @@ Books, from the enforcement pipeline, federal outlays (real dollars a year):
 * **alternatives to detention**: interior arrestees placed on ATD (the
   ``atd_placement_share`` of those not held, see the pipeline) × ``atd_days`` ×
   ``atd_cost_per_day``;
-* **immigration courts (EOIR)**: judge-years on the bench ×
+* **immigration courts (EOIR)**: judge-years on the bench (the pipeline's judges) ×
   ``immigration_court_cost_per_judge_year``. The courts' cost follows their
   capacity, not their caseload: a scenario that adds judges pays for them, a
   longer backlog costs nothing more. With ``immigration_judges`` unlimited
@@ -48,14 +48,15 @@ ORDER = 20
 def judge_years(p: Params, flows: Flows) -> FloatArray:
     """Immigration judges on the bench each year, ``(draws, years)`` judge-years.
 
-    ``immigration_judges`` where it is finite (judges are paid whether or not the
-    queue keeps them busy); where it is unlimited, the judges the year's
+    The pipeline's judges (``immigration_judges`` plus those the courts'
+    appropriation funds, within ``immigration_judges_max``) where finite (judges
+    are paid whether or not the queue keeps them busy); where it is unlimited, the judges the year's
     completions need, ``cases_completed / cases_per_judge_year``, counting a judge
     for at least one case a year (so that a judge completing fewer, or none, as
     the capacity rule allows with unlimited judges, does not make the bench
     infinite); none when a judge's completions are unlimited too.
     """
-    judges = np.asarray(p["immigration_judges"], dtype=np.float64)
+    judges = flows.immigration_judges
     # at least one case a judge-year: the count stays finite for any cases_per_judge_year
     per_judge = np.maximum(np.asarray(p["cases_per_judge_year"], dtype=np.float64), 1.0)
     needed = np.divide(flows.cases_completed, per_judge)
