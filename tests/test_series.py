@@ -47,7 +47,7 @@ def test_frame_is_tidy_and_typed(frame: pd.DataFrame) -> None:
     assert not frame.duplicated(["series", "fiscal_year"]).any()
     assert set(frame["role"]) == {"input", "actual"}
     assert set(frame["quality"]) <= set(LOADER.QUALITIES)
-    assert frame["fiscal_year"].between(2008, 2023).all()
+    assert frame["fiscal_year"].between(2008, 2026).all()
 
 
 def test_each_file_holds_one_role() -> None:
@@ -85,10 +85,11 @@ def test_every_value_occurs_in_its_quote(frame: pd.DataFrame) -> None:
             missing.append((r.series, r.fiscal_year, r.value))
     assert missing == []
     # The exceptions are few and each has a reason in the data: rounded dollars,
-    # percentages, a budget table in $ thousands, a typo'd separator, a CSV line.
+    # percentages, a budget table in $ thousands, a typo'd separator, a CSV line,
+    # counts printed in millions ("3.6 million"), a table whose cells run together.
     odd = frame[frame["quoted_as"] != ""]
-    assert len(odd) <= 20
-    assert set(odd["scale"]) <= {1.0, 0.01, 1000.0, 1e9}
+    assert len(odd) <= 32
+    assert set(odd["scale"]) <= {1.0, 0.01, 1000.0, 1e6, 1e9}
 
 
 #: Which column of the EOIR table each series is.
@@ -114,7 +115,7 @@ def test_table_excerpts_put_each_value_in_its_year_and_column(frame: pd.DataFram
             assert numbers[1 + EOIR_COLUMNS[r.series]] == f"{int(r.value):,}", (
                 r.series, r.fiscal_year)
             checked += 1
-    assert checked == 40 + 39
+    assert checked == 40 + 39 + 10  # Yearbook Table 35, EOIR, CBP enforcement statistics
 
 
 def test_weak_only_sources_are_left_out_or_flagged(frame: pd.DataFrame) -> None:
@@ -131,7 +132,7 @@ def test_weak_only_sources_are_left_out_or_flagged(frame: pd.DataFrame) -> None:
         assert len(rows), host
         assert (rows["quality"] == "weak").all(), host
     official = frame[frame["quality"] == "official"]
-    assert official["url"].str.contains(r"ohss\.dhs\.gov|ice\.gov|justice\.gov").all()
+    assert official["url"].str.contains(r"ohss\.dhs\.gov|ice\.gov|justice\.gov|cbp\.gov").all()
 
 
 def test_issue_coverage(frame: pd.DataFrame) -> None:
@@ -149,12 +150,53 @@ def test_issue_coverage(frame: pd.DataFrame) -> None:
     assert years("ice_ero_admin_arrests") == set(range(2012, 2022))
     assert years("ice_removals_total") >= set(range(2013, 2021))
     assert years("ice_removals_interior") >= set(range(2013, 2019))
-    assert years("ice_detention_adp") == set(range(2012, 2021))
+    assert years("ice_detention_adp") == set(range(2012, 2026))
     assert years("eoir_pending_end_fy") == set(range(2008, 2021))
     names = set(frame["series"])
     assert any(n.startswith("agreements_287g_active") for n in names)
     assert any(n.startswith("ero_deportation_officers") for n in names)
     assert {"ice_appropriation_total", "ero_appropriation_detention_removal"} <= names
+
+
+def test_revival_coverage(frame: pd.DataFrame) -> None:
+    """What issue #15 asks for: FY2020-FY2026 inputs and outcomes around the 2025 revival
+    (docs/research/revival_2025_inputs.md), and the checks the sources allow across series."""
+    v = frame.set_index(["series", "fiscal_year"])["value"]
+
+    def years(name: str) -> set[int]:
+        return set(frame.loc[frame["series"] == name, "fiscal_year"])
+
+    assert years("cbp_usbp_encounters") == set(range(2020, 2025))
+    assert years("cbp_ofo_encounters_cbp_stats") == set(range(2020, 2025))
+    assert years("detention_beds_funded") >= set(range(2021, 2026))
+    for name in ("ice_detention_alos", "ice_detention_initial_bookins_stats",
+                 "ice_detention_bookins_ice_arrest", "ice_detention_bookins_cbp_arrest"):
+        assert years(name) == set(range(2020, 2026)), name
+    assert years("ice_ero_admin_arrests_ero_report") >= set(range(2022, 2025))
+    assert years("ice_removals_total") >= set(range(2021, 2025))
+    # CBP's USBP count is the Yearbook's apprehension count: equal in FY2021, 16 apart in FY2020.
+    assert v["cbp_usbp_encounters", 2021] == v["cbp_usbp_apprehensions", 2021]
+    assert abs(v["cbp_usbp_encounters", 2020] - v["cbp_usbp_apprehensions", 2020]) == 16
+    # The workbook's FY2020 ADP is the n8craig series' value; its FY2024 removals and
+    # book-ins by agency add up.
+    assert v["ice_detention_adp", 2020] == 33724
+    for fy in range(2020, 2026):
+        by_agency = (v["ice_detention_bookins_ice_arrest", fy]
+                     + v["ice_detention_bookins_cbp_arrest", fy])
+        assert by_agency == v["ice_detention_initial_bookins_stats", fy], fy
+    assert v["ice_removals_total", 2024] == 271484
+    assert v["ice_ero_admin_arrests_ero_report", 2024] == 113431
+    assert v["detention_beds_funded", 2024] == 41500
+    # Dated counts around the revival, in time order where the sources agree.
+    assert v["agreements_287g_active_dec2024", 2025] < v["agreements_287g_active_sep2025", 2025] \
+        < v["agreements_287g_active_feb2026", 2026]
+    assert (v["immigration_judges_on_board_feb4_2025", 2025]
+            > v["immigration_judges_on_board_feb2026", 2026])
+    assert v["ice_detained_population_feb7_2026", 2026] == 68289
+    # Outcomes are actuals, levers and the world are inputs.
+    info = ec.series_info()
+    assert info.loc["ice_detention_alos", "role"] == "actual"
+    assert info.loc["agreements_287g_active_feb2026", "role"] == "input"
 
 
 def test_one_vintage_per_series(frame: pd.DataFrame) -> None:
