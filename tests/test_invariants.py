@@ -179,6 +179,18 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
     ("social_security_taxes_per_person",): {
         ("tax_base", "Social Security taxes not paid (off-budget)")
     },
+    ("asylum_fee",): {("fees_2025", "asylum application fees")},
+    ("annual_asylum_fee",): {("fees_2025", "annual asylum fees")},
+    ("ead_initial_fee",): {("fees_2025", "initial work-permit fees")},
+    ("parole_fee",): {("fees_2025", "parole fees")},
+    ("tps_fee",): {("fees_2025", "TPS application fees")},
+    ("visa_integrity_fee",): {("fees_2025", "visa integrity fees")},
+    ("in_absentia_fee",): {("fees_2025", "in-absentia removal fees")},
+    ("apprehension_fee",): {("fees_2025", "apprehension fees")},
+    ("appropriation_outlays_state_local",): {
+        ("reimbursement_2025", "reimbursement grants paid (federal outlay)"),
+        ("reimbursement_2025", "reimbursement grants received (state and local gain)"),
+    },
 }
 
 

@@ -355,8 +355,16 @@ def test_every_input_scheduled_at_once() -> None:
     """Every input a schedule: constant ones give the scalar's bits; changing ones run."""
     eo = load_scenario("eo13768").fixed()
     scheduled = [n for n in eo.settings() if n not in ("inflation_projection", "discount_rate")]
-    # A registry schedule (agreements_287g_added) is given as itself; any other input flat.
-    flat = {n: {"by_year": dict(s.schedule) if s.schedule else {2017: s.value}}
+    # A registry schedule (agreements_287g_added, the 2025 fees) is given as itself, cut
+    # to the window as a scenario's must be (the value in force at its start, then the
+    # listed years inside it); any other input flat.
+    first, last = eo.start_year, eo.start_year + eo.years - 1
+
+    def in_window(schedule: tuple[tuple[int, float], ...]) -> dict[int, float]:
+        inside = {y: v for y, v in schedule if first < y <= last}
+        return {first: float(schedule_values(schedule, [first])[0]), **inside}
+
+    flat = {n: {"by_year": in_window(s.schedule) if s.schedule else {2017: s.value}}
             for n, s in eo.settings().items() if n in scheduled}
     a, b = ec.evaluate(eo), ec.evaluate(eo.replace(parameters=flat))
     assert a.summary().equals(b.summary())

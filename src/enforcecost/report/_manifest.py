@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..results import Result
-from ..scenario import Scenario, modified_words
+from ..scenario import Scenario, Schedule, modified_words, schedule_values
 from ..vocab import BASES
 from ._labels import run_description
 
@@ -53,13 +53,22 @@ def _files(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def _settings(scenario: Scenario) -> dict[str, Any]:
+def _in_window(schedule: Schedule, first: int, last: int) -> dict[str, float]:
+    """A schedule as it applies to fiscal years ``first`` to ``last``: the value in force
+    at ``first``, then the years listed inside the window (the same values, by the step
+    rule). A registry schedule may start after a window or run past it (the 2025 fees'
+    amounts in an FY2017 scenario); a scenario file's may not, and this form reruns."""
+    inside = {str(y): v for y, v in schedule if first < y <= last}
+    return {str(first): float(schedule_values(schedule, [first])[0]), **inside}
+
+
+def _settings(scenario: Scenario, first: int, last: int) -> dict[str, Any]:
     return {
         name: {
             "value": s.value,
             "dollar_year": s.dollar_year,
             "distribution": s.dist.to_spec() if s.dist is not None else None,
-            "by_year": None if s.schedule is None else {str(y): v for y, v in s.schedule},
+            "by_year": None if s.schedule is None else _in_window(s.schedule, first, last),
             "set_in": s.source,
         }
         for name, s in scenario.settings().items()
@@ -190,9 +199,10 @@ def scenario_record(
         description=run_description(res, sampler=sampler, seed=seed),
         why_central=why_central,
         precision_notes=tuple(notes),
-        parameters={
-            "policy": _settings(sc),
-            "baseline": _settings(sc.baseline) if sc.baseline is not None else None,
+        parameters={  # the baseline is evaluated over the policy's window
+            "policy": _settings(sc, sc.start_year, sc.start_year + sc.years - 1),
+            "baseline": (_settings(sc.baseline, sc.start_year, sc.start_year + sc.years - 1)
+                         if sc.baseline is not None else None),
         },
         modified_in_code=sc.modified,
         baseline_modified_in_code=sc.baseline.modified if sc.baseline is not None else (),

@@ -79,7 +79,7 @@ class Scenario:
     discount_rate : float
         Real annual discount rate for ``pv``; default the registry's ``discount_rate``.
     provisions : sequence of str
-        The provisions costed (default: all eleven).
+        The provisions costed (default: all of them).
     parameters : mapping
         Overrides of the registry: ``name -> number | {value=...} | {dist=...}``
         (plain values are parsed into :class:`Setting`). Kept as a read-only
@@ -176,7 +176,7 @@ class Scenario:
         """One line: name, provenance, window, provisions, parameters set, baseline.
 
         E.g. ``Scenario('EO 13768, full implementation', eo13768.toml,
-        FY2017–FY2026, 11 provisions, 1 input off registry, baseline 'Pre-order
+        FY2017–FY2026, 13 provisions, 1 input off registry, baseline 'Pre-order
         baseline (Priority …')``: names are cut to fit about 200 characters.
         """
         source = self.provenance
