@@ -402,7 +402,7 @@ def _funded(money: FloatArray, unit_cost: FloatArray) -> FloatArray:
     None without money, and none at a unit cost of zero (a degenerate input that
     prices nothing: the capacity it would buy is not a number the model can use).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # a cost near zero buys an unlimited capacity (inf)
         return np.where((money > 0.0) & (unit_cost > 0.0), money / unit_cost, 0.0)
 
 

@@ -51,10 +51,17 @@ The package: :mod:`._rules` (each table's keys and the one loop that checks
 them), :mod:`._settings` (a ``[parameters]`` entry), :mod:`._schedules` (a
 schedule by fiscal year and its rules), :mod:`._types` (the
 scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
+
+    [appropriations.ice_detention]    # money above the levers' funded level (budget authority)
+    enacted = "pl119_21_sec90003_detention"   # from data/appropriations_2025.toml, or:
+    # account = "detention"; budget_authority = {2030 = 9.0e9}; source = "..."
+    share = 1.0                       # the part for this account (a lump sum split)
+    spend_out = "cbo_house_judiciary_2025"    # a profile of the data file, or "even"
 """
 
 from __future__ import annotations
 
+from ._appropriations import ACCOUNTS, Appropriation, appropriations_data, budget_table
 from ._files import MAX_DEPTH, load_scenario, shipped_scenarios
 from ._rules import (
     MAX_DRAWS,
@@ -68,15 +75,19 @@ from ._settings import DollarYear, Setting
 from ._types import RunConfig, Scenario, modified_words
 
 __all__ = [
+    "ACCOUNTS",
     "MAX_DEPTH",
     "MAX_DRAWS",
     "SAMPLERS",
+    "Appropriation",
     "DollarYear",
     "RunConfig",
     "Sampler",
     "Scenario",
     "Schedule",
     "Setting",
+    "appropriations_data",
+    "budget_table",
     "correlation_draws_needed",
     "correlation_draws_problems",
     "load_scenario",

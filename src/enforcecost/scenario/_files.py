@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScenarioError, suggest
-from ._rules import RUN, SCENARIO
-from ._settings import parse_setting, parse_settings
+from ._appropriations import Appropriation, outlay_settings, parse_appropriations
+from ._rules import RUN, SCENARIO, is_int
+from ._settings import Setting, parse_setting, parse_settings
 from ._types import RunConfig, Scenario
 
 __all__ = ["MAX_DEPTH", "load_scenario", "shipped_scenarios"]
@@ -28,7 +29,7 @@ __all__ = ["MAX_DEPTH", "load_scenario", "shipped_scenarios"]
 #: own baseline, and so on): inheritance deeper than this is a mistake, and
 #: the chain is read without recursing deeper than this.
 MAX_DEPTH = 32
-_TABLES = ("correlation", "parameters", "run", "scenario")
+_TABLES = ("appropriations", "correlation", "parameters", "run", "scenario")
 
 
 def _shipped_dir() -> Path:
@@ -139,7 +140,7 @@ def _tables(doc: dict[str, Any], where: str, problems: list[Problem]) -> dict[st
             Problem(where, f"[{table}]", "unknown table" + suggest(table, _TABLES)
                     + f"; a scenario file has {', '.join(_TABLES)}", ...)
         )
-    tables: dict[str, Any] = {"scenario": {}, "parameters": {}, "run": {}}
+    tables: dict[str, Any] = {"scenario": {}, "parameters": {}, "run": {}, "appropriations": {}}
     for table in tables.keys() & doc.keys():
         if isinstance(doc[table], dict):
             tables[table] = doc[table]
@@ -162,6 +163,7 @@ class _Raw:
     baseline: tuple[str, Path] | None = None  # (reference, file it is written in)
     correlations: list[Any] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # this file and those it extends
+    appropriations: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (spec, file)
 
 
 def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _Raw | None:
@@ -214,7 +216,36 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
     if isinstance(sc.get("baseline"), str):
         raw.baseline = (sc["baseline"], path)
     raw.correlations += tables.get("correlation", [])
+    for name, spec in tables["appropriations"].items():
+        raw.appropriations[name] = (spec, where)  # this file's table wins over a parent's
     return raw
+
+
+def _appropriations(
+    raw: _Raw, settings: dict[str, Setting], problems: list[Problem],
+) -> tuple[Appropriation, ...]:
+    """Resolve ``[appropriations]``; their outlays become the settings of their inputs."""
+    found: list[Appropriation] = []
+    by_file: dict[str, dict[str, Any]] = {}
+    for name, (spec, where) in raw.appropriations.items():
+        by_file.setdefault(where, {})[name] = spec
+    for where, tables in by_file.items():
+        apps, bad = parse_appropriations(tables, where)
+        found += apps
+        problems += bad
+    start = raw.scenario.get("start_year", Scenario.start_year)
+    years = raw.scenario.get("years", Scenario.years)
+    if not found or not (is_int(start) and is_int(years)):
+        return tuple(found)
+    where = str(raw.files[0])
+    for name, schedule in outlay_settings(tuple(found), start, years).items():
+        if name in settings:
+            problems.append(Problem(where, f"[parameters] {name}",
+                                    "is set by the [appropriations] tables: set one or "
+                                    "the other", None))
+            continue
+        settings[name] = Setting(1.0, None, "nominal", where, schedule)
+    return tuple(found)
 
 
 def _chain_head(files: Sequence[Path], shown: int = 3) -> str:
@@ -243,6 +274,7 @@ def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> S
         return None
     settings, found = parse_settings(raw.parameters)
     problems += found
+    appropriations = _appropriations(raw, settings, problems)
     baseline = _baseline(raw, path, problems, baselines)
     if "name" not in raw.scenario:
         problems.append(Problem(str(path), "[scenario] name", "required"))
@@ -261,6 +293,7 @@ def _load(path: Path, problems: list[Problem], baselines: tuple[Path, ...]) -> S
             run=RunConfig(**raw.run),
             path=path,
             correlations=raw.correlations,
+            appropriations=appropriations,
             files=(*raw.files, *(baseline.files if baseline is not None else ())),
         )
     except ScenarioError as exc:  # pragma: no cover - every rule is checked above

@@ -27,6 +27,7 @@ from ._rules import (
     correlation_draws_problems,
     is_int,
 )
+from ._appropriations import Appropriation
 from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
@@ -106,6 +107,11 @@ class Scenario:
         True when the policy side describes years already past, as they were
         carried out: :func:`~enforcecost.hindcast` compares it with published
         outcomes, and its report has a hindcast section (default False).
+    appropriations : tuple of Appropriation
+        The file's ``[appropriations]`` tables, resolved (budget authority and
+        its spend-out; :func:`~enforcecost.budget_authority`). Their outlays are
+        already in ``parameters`` (``appropriation_outlays_<account>``), set by the
+        loader: this field is their record, for reports.
 
     Raises
     ------
@@ -126,6 +132,7 @@ class Scenario:
     path: Path | None = None
     correlations: Sequence[Any] = ()
     hindcast: bool = False
+    appropriations: tuple[Appropriation, ...] = field(default=(), repr=False)
     files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
     #: What the scenario held when made with ``path`` (see :attr:`modified`): private
     #: bookkeeping that copies (:meth:`replace`, :func:`dataclasses.replace`) carry.
