@@ -345,6 +345,7 @@ def _unlimited(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "at_large_arrests_per_officer_year": np.full(d, INF),
         "detention_beds": np.full(d, INF),
         "immigration_judges": np.full(d, INF),
+        "immigration_judges_max": np.full(d, INF),
         "court_backlog_initial": np.zeros(d),
         "border_apprehensions": np.zeros(d),
         "bed_day_cost_real_growth": np.zeros(d),

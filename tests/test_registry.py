@@ -72,9 +72,11 @@ def test_central_value_lies_in_its_uncertainty_range(name: str) -> None:
 
 
 def test_only_capacities_accept_inf() -> None:
-    # DESIGN §2: the capacities, plus removal_program_years (inf = no removal target)
+    # DESIGN §2: the capacities, plus removal_program_years (inf = no removal target) and
+    # immigration_judges_max (inf = no statutory cap)
     assert {n for n, p in REGISTRY.items() if p.allow_inf} == {
         "hires_per_year_max",
+        "immigration_judges_max",
         "at_large_arrests_per_officer_year",
         "detention_beds",
         "immigration_judges",

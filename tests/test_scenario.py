@@ -393,14 +393,15 @@ CASES: list[tuple[str, str, str, Any]] = [
     (
         "[paramters]\nx = 1",
         "[paramters]",
-        "unknown table (did you mean 'parameters'?); a scenario file has correlation, "
-        "parameters, run, scenario",
+        "unknown table (did you mean 'parameters'?); a scenario file has appropriations, "
+        "correlation, parameters, run, scenario",
         ...,
     ),
     (
         "[extra]",
         "[extra]",
-        "unknown table; a scenario file has correlation, parameters, run, scenario",
+        "unknown table; a scenario file has appropriations, correlation, parameters, run, "
+        "scenario",
         ...,
     ),
     ("[[parameters]]\nx = 1", "[parameters]", "must be a table", [{"x": 1}]),
@@ -671,7 +672,7 @@ def test_a_file_with_many_mistakes_reports_all_of_them(write_toml: WriteToml) ->
             (
                 "[paramters]",
                 "unknown table (did you mean 'parameters'?); a scenario file has "
-                "correlation, parameters, run, scenario",
+                "appropriations, correlation, parameters, run, scenario",
             ),
             ("[scenario] start_yaer", "unknown key (did you mean 'start_year'?)"),
             ("[scenario] name", "must not be empty"),

@@ -45,13 +45,13 @@ new court case (reinstated or prior final orders, stipulated removal, voluntary
 return) and are removed in the year; the rest get a notice to appear (NTA).
 
 **Border-origin caseload** (exogenous, unchanged by the order):
-``border_apprehensions`` a year (U.S. Border Patrol) of whom ``detention_share``
-are booked into ICE detention, ``border_court_receipts_per_apprehension`` become
+``border_apprehensions`` a year (U.S. Border Patrol) of whom ``detention_share`` ×
+``border_detention_ratio`` are booked into ICE detention, ``border_court_receipts_per_apprehension`` become
 immigration-court receipts and ``border_removals_per_apprehension`` are removed by
 ICE without passing through the interior flows.
 
-**Detention.** ``detention_share`` of interior arrestees and of border apprehensions
-need ``detention_days`` bed-days each. The average daily population (ADP) is
+**Detention.** ``detention_share`` of interior arrestees (and ``detention_share`` ×
+``border_detention_ratio`` of border apprehensions) need ``detention_days`` bed-days each. The average daily population (ADP) is
 bounded by the funded beds with the overrun ICE ran before the order:
 (``detention_beds`` + the beds funded that year) × (1 + ``detention_overrun_share``)
 × 365 bed-days. Above it,
@@ -280,8 +280,8 @@ def run_pipeline(p: Params, years: int) -> Flows:
     summary_share = given("summary_removal_share")
     atd_share = given("atd_placement_share")
     border = given("border_apprehensions")
-    border_need = per_year(lambda b, s, d: b * (s * d), "border_apprehensions",
-                           "detention_share", "detention_days")
+    border_need = per_year(lambda b, s, r, d: b * (s * r * d), "border_apprehensions",
+                           "detention_share", "border_detention_ratio", "detention_days")
     bed_days_per_arrest = per_year(np.multiply, "detention_share", "detention_days")
     border_receipts = per_year(np.multiply, "border_apprehensions",
                                "border_court_receipts_per_apprehension")

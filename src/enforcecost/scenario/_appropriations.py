@@ -30,7 +30,8 @@ split between accounts, with the basis stated in ``note``).
   derived from CBO's cost estimates;
 * ``"even"``: outlaid in equal parts over the fiscal years from the year it is
   appropriated through its last year of availability (as fast as the law lets
-  it be obligated, at an even pace).
+  it be obligated, at an even pace);
+* ``"annual"``: outlaid in the year it is appropriated (one-year money).
 
 Budget authority of year ``s`` outlays ``BA_s × share × f_k`` in year ``s + k``.
 """
@@ -52,6 +53,7 @@ from ._rules import YEAR_MAX, Key, Table, is_int
 
 __all__ = [
     "ACCOUNTS",
+    "ANNUAL",
     "EVEN",
     "Appropriation",
     "appropriations_data",
@@ -70,6 +72,8 @@ ACCOUNTS: Mapping[str, str] = MappingProxyType({
 })
 #: The spend-out rule that spreads budget authority evenly over its availability.
 EVEN = "even"
+#: The spend-out rule of one-year money: all outlaid in the year it is appropriated.
+ANNUAL = "annual"
 
 
 @cache
@@ -131,9 +135,16 @@ class Appropriation:
         """Outlays by fiscal year, nominal dollars."""
         out: dict[int, float] = {}
         for year, amount in self.budget_authority:
-            for k, f in enumerate(self.fractions):
+            for k, f in enumerate(self._fractions(year)):
                 out[year + k] = out.get(year + k, 0.0) + amount * f
         return out
+
+    def _fractions(self, year: int) -> tuple[float, ...]:
+        """The spend-out shares of budget authority appropriated in ``year``."""
+        if self.spend_out == EVEN and self.available_through is not None:
+            n = self.available_through - year + 1
+            return tuple([1.0 / n] * n)
+        return self.fractions
 
 
 def _is_text(v: Any) -> bool:
@@ -170,8 +181,8 @@ APPROPRIATION = Table({
                  lambda v: _checks(v, is_number(v) and 0.0 < as_float(v) <= 1.0,
                                    "must be a number in (0, 1]")),
     "spend_out": Key("the spend-out rule", lambda v: _checks(
-        v, v == EVEN or (isinstance(v, str) and v in _profiles()),
-        f"must be '{EVEN}' or a [spend_out] profile of the data file ("
+        v, v in (EVEN, ANNUAL) or (isinstance(v, str) and v in _profiles()),
+        f"must be '{EVEN}', '{ANNUAL}' or a [spend_out] profile of the data file ("
         + ", ".join(_profiles()) + ")"), required=True),
     "source": Key("where a stated amount comes from",
                   lambda v: _checks(v, _is_text(v), "must be a non-blank string")),
@@ -235,10 +246,10 @@ def _resolve(name: str, spec: Mapping[str, Any]) -> Appropriation:
     schedule = tuple(sorted((int(y), as_float(v) * share) for y, v in ba.items()))
     through = spec.get("available_through", data.get("available_through"))
     rule = spec["spend_out"]
-    if rule == EVEN:
-        first = schedule[0][0]
-        n = int(through) - first + 1
-        fractions = tuple([1.0 / n] * n)
+    if rule == EVEN:  # by the year appropriated: see Appropriation._fractions
+        fractions: tuple[float, ...] = ()
+    elif rule == ANNUAL:
+        fractions = (1.0,)
     else:
         fractions = tuple(float(f) for f in _profiles()[rule]["fractions"])
     return Appropriation(
