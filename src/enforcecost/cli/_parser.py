@@ -50,8 +50,10 @@ def parallel_options(cmd: argparse.ArgumentParser, what: str) -> None:
     """``--workers N`` or ``--scheduler ADDRESS``: where blocks of ``what`` run."""
     where = cmd.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
-                       help=f"run blocks of {what} on N local processes (results are identical "
-                       "to a run in this process)")
+                       help=f"run blocks of {what} on N local processes. Default: one per core "
+                       "when the run is large enough to gain from it, else this process "
+                       "(environment variable ENFORCECOST_BACKEND=inprocess, processes or "
+                       "auto sets the default). Results are identical wherever blocks run")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help=f"run blocks of {what} on a Dask cluster, e.g. tcp://host:8786 "
                        "(pip install 'enforcecost[dask]')")
