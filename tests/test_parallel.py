@@ -526,6 +526,12 @@ def test_cli_rejects_bad_parallel_options(
     out = str(tmp_path / "o")
     assert cli.main(["run", "eo13768", "--out", out, "--workers", "0"]) == 2
     assert "--workers 0: must be a whole number >= 1" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ENFORCECOST_BACKEND", "threads")
+        assert cli.main(["run", "eo13768", "--out", out, "--draws", "64"]) == 2
+    assert ("enforcecost: environment variable ENFORCECOST_BACKEND: must be one of auto, "
+            "inprocess, processes (or unset): 'threads'") in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
     with pytest.raises(SystemExit):  # argparse: not allowed together
         cli.build_parser().parse_args(
             ["run", "eo13768", "--out", out, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]

@@ -86,6 +86,7 @@ from ._auto import (
     PARALLEL_MIN_DRAWS,
     PARALLEL_MIN_RUNS,
     auto_backend,
+    backend_env_problem,
     default_kind,
 )
 from ._base import BLOCKS_AHEAD, Backend, BackendLike, Factory, Kind, Options, available_cpus
@@ -113,6 +114,7 @@ __all__ = [
     "Processes",
     "auto_backend",
     "available_cpus",
+    "backend_env_problem",
     "dask_setup",
     "default_kind",
     "get_backend",

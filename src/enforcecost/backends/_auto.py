@@ -35,6 +35,7 @@ __all__ = [
     "PARALLEL_MIN_RUNS",
     "auto_backend",
     "available_cpus",
+    "backend_env_problem",
     "default_kind",
 ]
 
@@ -75,6 +76,15 @@ PARALLEL_MIN_RUNS: int | None = None
 AUTO_BLOCKS_PER_WORKER = 4
 
 
+def backend_env_problem() -> str | None:
+    """What is wrong with :data:`BACKEND_ENV`, e.g. ``"ENFORCECOST_BACKEND must be one of
+    auto, inprocess, processes (or unset): 'threads'"``; None when it is fine or unset."""
+    raw = os.environ.get(BACKEND_ENV, "")
+    if raw.strip().lower() in ("", *_ENV_CHOICES):
+        return None
+    return f"{BACKEND_ENV} must be one of {', '.join(_ENV_CHOICES)} (or unset): {raw!r}"
+
+
 def default_kind(work: int, threshold: int | None) -> Kind:
     """The default backend of a study of ``work`` draws or model runs.
 
@@ -99,10 +109,10 @@ def default_kind(work: int, threshold: int | None) -> Kind:
     ValueError
         If :data:`BACKEND_ENV` is set to anything but auto, inprocess or processes.
     """
+    problem = backend_env_problem()
+    if problem is not None:
+        raise ValueError(f"environment variable {problem}")
     env = os.environ.get(BACKEND_ENV, "").strip().lower()
-    if env and env not in _ENV_CHOICES:
-        raise ValueError(f"environment variable {BACKEND_ENV} must be one of "
-                         f"{', '.join(_ENV_CHOICES)} (or unset): {os.environ[BACKEND_ENV]!r}")
     if env in ("inprocess", "processes"):
         return env
     if multiprocessing.parent_process() is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..backends import backend_env_problem
 from ..errors import Problem
 from ._console import option_problem
 
@@ -60,7 +61,13 @@ def parallel_options(cmd: argparse.ArgumentParser, what: str) -> None:
 
 
 def parallel_problems(args: argparse.Namespace) -> list[Problem]:
-    """The problem with ``--workers``, if any."""
+    """The problems with ``--workers`` and the environment variable ``ENFORCECOST_BACKEND``
+    (which the studies of a report read even with ``--workers``), if any."""
+    problems = []
     if args.workers is not None and args.workers < 1:
-        return [option_problem("--workers", "must be a whole number >= 1", args.workers)]
-    return []
+        problems.append(option_problem("--workers", "must be a whole number >= 1", args.workers))
+    env = backend_env_problem()
+    if env is not None:
+        name, rule = env.split(" ", 1)
+        problems.append(option_problem(f"environment variable {name}", rule))
+    return problems
