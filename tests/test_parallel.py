@@ -170,10 +170,11 @@ def test_summary_totals_match_the_full_ledger(eo: ec.Scenario, summary_ref: ec.R
                     np.asarray(full.total(perspective, basis, years=years)),
                     float(central.total(perspective, basis, years=years)),
                 )
-            by_year = np.asarray(summary_ref.quantile(Q, perspective, basis, by="year"))
-            for y in range(eo.years):
-                assert_sketch_accuracy(by_year[:, y], full.annual(perspective, basis)[:, y],
-                                       float(central.annual(perspective, basis)[0, y]))
+            by_year = summary_ref.quantile(Q, perspective, basis, by="year")  # years x q
+            annual = full.annual(perspective, basis).to_numpy()
+            for y, year in enumerate(eo.start_year + np.arange(eo.years)):
+                assert_sketch_accuracy(by_year.loc[year].to_numpy(), annual[:, y],
+                                       float(central.annual(perspective, basis)[year]))
             # the means are exact (fixed-point sums), the tables agree to rounding
             pd.testing.assert_frame_equal(
                 summary_ref.table(perspective, basis), full.table(perspective, basis), rtol=1e-12
@@ -525,6 +526,12 @@ def test_cli_rejects_bad_parallel_options(
     out = str(tmp_path / "o")
     assert cli.main(["run", "eo13768", "--out", out, "--workers", "0"]) == 2
     assert "--workers 0: must be a whole number >= 1" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ENFORCECOST_BACKEND", "threads")
+        assert cli.main(["run", "eo13768", "--out", out, "--draws", "64"]) == 2
+    assert ("enforcecost: environment variable ENFORCECOST_BACKEND: must be one of auto, "
+            "inprocess, processes (or unset): 'threads'") in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
     with pytest.raises(SystemExit):  # argparse: not allowed together
         cli.build_parser().parse_args(
             ["run", "eo13768", "--out", out, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]
@@ -549,6 +556,94 @@ def test_backend_arguments() -> None:
         pass
     with pytest.raises(ValueError, match=r"'block_size' must be a whole number >= 1: 0"):
         ec.simulate(ec.load_scenario("eo13768"), draws=4, block_size=0)
+
+
+# -- the default backend (backends/_auto.py) ---------------------------------------------------
+def test_default_backend_uses_every_core_for_large_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes from the threshold with more than one core; the environment variable
+    overrides; an explicit argument always wins; a worker process never pools."""
+    from enforcecost.backends import _auto
+
+    monkeypatch.delenv(_auto.BACKEND_ENV, raising=False)
+    monkeypatch.setattr(_auto, "available_cpus", lambda: 2)
+    assert _auto.default_kind(99, 100) == "inprocess"
+    assert _auto.default_kind(100, 100) == "processes"
+    monkeypatch.setattr(_auto, "available_cpus", lambda: 1)
+    assert _auto.default_kind(10**9, 100) == "inprocess"
+    monkeypatch.setattr(_auto, "available_cpus", lambda: 2)
+    for value, large, small in (("inprocess", "inprocess", "inprocess"),
+                                (" Processes ", "processes", "processes"),
+                                ("auto", "processes", "inprocess"),
+                                ("", "processes", "inprocess")):
+        monkeypatch.setenv(_auto.BACKEND_ENV, value)
+        assert _auto.default_kind(1000, 100) == large
+        assert _auto.default_kind(10, 100) == small
+    monkeypatch.setenv(_auto.BACKEND_ENV, "threads")
+    with pytest.raises(ValueError, match=r"ENFORCECOST_BACKEND must be one of auto, inprocess, "
+                       r"processes \(or unset\): 'threads'"):
+        _auto.default_kind(1000, 100)
+    monkeypatch.setenv(_auto.BACKEND_ENV, "processes")
+    client = object()
+    assert _auto.auto_backend("inprocess", None, None, 10**9, 1) == "inprocess"
+    assert _auto.auto_backend(None, 3, None, 0, 1) is None  # get_backend(workers=3)
+    assert _auto.auto_backend(client, None, None, 0, 1) is client
+    monkeypatch.delenv(_auto.BACKEND_ENV)
+    monkeypatch.setattr(_auto.multiprocessing, "parent_process", lambda: object())
+    assert _auto.default_kind(10**9, 100) == "inprocess"
+
+
+def test_available_cpus_respects_the_affinity_mask() -> None:
+    from enforcecost.backends import available_cpus
+
+    n = available_cpus()
+    if hasattr(os, "sched_getaffinity"):
+        assert n == len(os.sched_getaffinity(0))
+    assert 1 <= n <= (os.cpu_count() or 1)
+
+
+def test_the_default_backend_gives_the_in_process_bits(
+    eo: ec.Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the thresholds lowered so that the default picks local processes (two), a
+    simulation and a Sobol' study give the bits of a run in this process."""
+    from enforcecost.backends import _auto
+    from enforcecost.model import _limits, _simulate
+    from enforcecost.sensitivity import _scenario
+
+    monkeypatch.delenv(_auto.BACKEND_ENV, raising=False)
+    monkeypatch.setattr(_auto, "available_cpus", lambda: 2)
+    monkeypatch.setattr(_limits, "PARALLEL_MIN_DRAWS", 1000)
+    monkeypatch.setattr(_scenario, "PARALLEL_MIN_RUNS", 100)
+    used: list[Any] = []
+    real_sim, real_sens = _simulate.using_backend, _scenario.using_backend
+
+    def spy_sim(backend: Any = None, **kwargs: Any) -> Any:
+        used.append(backend)
+        return real_sim(backend, **kwargs)
+
+    def spy_sens(backend: Any = None, **kwargs: Any) -> Any:
+        used.append(backend)
+        return real_sens(backend, **kwargs)
+
+    monkeypatch.setattr(_simulate, "using_backend", spy_sim)
+    monkeypatch.setattr(_scenario, "using_backend", spy_sens)
+    default = ec.simulate(eo, draws=3000, seed=SEED, detail="summary")
+    assert used == ["processes"]
+    assert_same(default, ec.simulate(eo, draws=3000, seed=SEED, detail="summary",
+                                     backend="inprocess"))
+    # per-draw detail stays in this process (copying it back costs more than it saves)
+    ec.simulate(eo, draws=3000, seed=SEED, detail="payers")
+    assert used[-1] == "inprocess"
+    used.clear()
+    a = ec.sobol(eo, "federal", n=32, replicates=2, seed=3, by_source=False)
+    assert used == ["processes"]
+    b = ec.sobol(eo, "federal", n=32, replicates=2, seed=3, by_source=False,
+                 backend="inprocess")
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
+    used.clear()
+    monkeypatch.setattr(_scenario, "PARALLEL_MIN_RUNS", 10**6)
+    ec.tornado(eo)  # 2 d + 1 runs
+    assert used == ["inprocess"]
 
 
 def test_tune_malloc_applies_on_glibc() -> None:
@@ -702,8 +797,8 @@ def test_views_by_fiscal_year_read_the_first_draws(
     assert red.first_draws is not None
     assert red.first_draws.draws == 700
     q = [0.05, 0.5, 0.95]
-    head = full.annual("federal", "real")[:700]
-    np.testing.assert_array_equal(red.quantile(q, "federal", "real", by="year"),
+    head = full.annual("federal", "real").to_numpy()[:700]
+    np.testing.assert_array_equal(red.quantile(q, "federal", "real", by="year").T,
                                   np.quantile(head, q, axis=0))
     np.testing.assert_array_equal(red.quantile(q, "federal", "real", years=[2019]),
                                   np.quantile(head[:, 2], q))

@@ -271,7 +271,7 @@ def test_fan_deterministic(det: ec.Result, basis: Any, label: str) -> None:
     assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
     (line,) = ax.get_lines()
     np.testing.assert_allclose(np.asarray(line.get_ydata(), dtype=float),
-                               det.annual("federal", basis)[0] / 1e9)
+                               det.annual("federal", basis).to_numpy() / 1e9)
     assert ax.get_ylabel() == label
     assert "central values" in footnotes(ax)[0]
 

@@ -95,6 +95,43 @@ def test_markdown_has_every_section_and_the_headline_numbers(
         assert f"figures/{name}.png" in md
 
 
+def test_markdown_reads_as_a_report(written: tuple[ec.Result, dict[str, Path]]) -> None:
+    """Headline lines are list items, provisions go by their labels, numbers are written
+    out (no exponent anywhere in the parameter table)."""
+    res, files = written
+    md = files["report.md"].read_text()
+    headline = md.split("## Headline", 1)[1].split("\n## ", 1)[0]
+    totals = headline.split("Share of the variance", 1)[0]  # then the assumptions' shares
+    for label in ("Federal", "State and local", "All governments", "Economy"):
+        (line,) = [ln for ln in totals.splitlines() if f" {label}: " in f" {ln}"]
+        assert line.startswith(f"- {label}: mean $"), line
+    lines = totals.strip().splitlines()
+    assert lines[0].startswith("Net fiscal impact of ")  # a paragraph, a blank line, the list
+    assert lines[1] == ""
+    assert all(ln.startswith("- ") for ln in lines[2:])
+    table = md.split("## Federal: by fiscal year and provision", 1)[1].split("\n## ", 1)[0]
+    rows = [ln.split(" | ")[0].removeprefix("| ") for ln in table.splitlines()
+            if ln.startswith("| ")][1:]  # after the header
+    assert rows[-1] == "Total"
+    assert "287(g) agreements" in rows
+    assert set(rows[:-1]) <= set(ec.provisions.LABELS.values())
+    assert "partnerships_287g" not in md.split("## Parameters used", 1)[0]
+    params = md.split("## Parameters used", 1)[1].split("\n## ", 1)[0]
+    body = [ln for ln in params.splitlines() if ln.startswith("| ") and "| name |" not in ln]
+    assert len(body) == len(res.scenario.settings())
+    for line in body:
+        cells = line.split(" | ")
+        assert not re.search(r"\d[eE][+-]?\d", " | ".join(cells[2:7])), line  # no 1.1e+07
+    assert re.search(r"\| \$\d[\d.,]* (million|billion) \| USD", params)  # $73.93 million
+    # the brief's references: each a sentence, or cut at a clause with an ellipsis
+    page = files["report.html"].read_text()
+    refs = re.findall(r'<li id="ref-\d+">(.*?) <span class="note">', page)
+    assert refs
+    assert all(r.endswith((".", "\u2026")) and not r.endswith(("..", "\u2026.")) for r in refs)
+    assert any(r.endswith("\u2026") for r in refs)
+
+
+LETTER = (612.0, 792.0)  # US letter, points
 LETTER = (612.0, 792.0)  # US letter, points
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,7 @@ def test_monte_carlo_ledger_sums_to_total_per_draw(mc: ec.Result, perspective: s
     mine = led[led["payer"].isin(PAYERS_OF[perspective])]
     per_draw = mine.groupby("draw")["amount"].sum().reindex(range(64), fill_value=0.0)
     total = mc.total(perspective, basis="real")
-    assert isinstance(total, np.ndarray)
+    assert isinstance(total, pd.Series)
     assert total.shape == (64,)
     np.testing.assert_allclose(per_draw.to_numpy(), total, rtol=1e-12, atol=1e-3)
     np.testing.assert_allclose(mc.annual(perspective, basis="real").sum(axis=1), total,
@@ -189,7 +190,7 @@ def test_summary_by_year_and_quantiles_match_the_draws(res: ec.Result, mc: ec.Re
     assert by_year.columns.equals(window.columns)
     assert set(by_year.index.droplevel(2)) == set(window.index)  # same perspective/provision
     fy = mc.fiscal_years
-    annual = mc.annual("government", "pv")
+    annual = mc.annual("government", "pv").to_numpy()
     for y, year in enumerate(fy):
         row = by_year.loc[("government", "all", int(year))]
         assert row["mean"] == pytest.approx(annual[:, y].mean(), rel=1e-12, abs=1e-3)
@@ -208,13 +209,13 @@ def test_summary_by_year_and_quantiles_match_the_draws(res: ec.Result, mc: ec.Re
     np.testing.assert_array_equal(mc.quantile(q, "federal", "real", years=5),
                                   np.quantile(mc.total("federal", "real", years=5), q))
     assert mc.quantile(0.5, "federal") == np.quantile(mc.total("federal"), 0.5)
-    np.testing.assert_array_equal(mc.quantile(q, "economy", "pv", by="year"),
+    np.testing.assert_array_equal(mc.quantile(q, "economy", "pv", by="year").T,
                                   np.quantile(mc.annual("economy", "pv"), q, axis=0))
     assert mc.quantile(0.5, by="year").shape == (fy.size,)
     # a deterministic run: every quantile is its total
     assert res.quantile(0.05, "government") == pytest.approx(res.total("government"))
-    np.testing.assert_allclose(res.quantile([0.1, 0.9], by="year"),
-                               np.vstack([res.annual()[0]] * 2), rtol=1e-12)
+    np.testing.assert_allclose(res.quantile([0.1, 0.9], by="year").T,
+                               np.vstack([res.annual().to_numpy()] * 2), rtol=1e-12)
     values, counts = mc.buckets("federal")
     assert counts.sum() == mc.draws
     np.testing.assert_array_equal(values, np.unique(mc.total("federal")))
@@ -224,6 +225,119 @@ def test_summary_by_year_and_quantiles_match_the_draws(res: ec.Result, mc: ec.Re
         mc.quantile(0.5, by="decade")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"'q' must be a probability or a sequence of them"):
         mc.quantile(95)
+
+
+# -- labelled returns (docs/architecture.md, "What the API returns") -----------------------
+def _sel(r: ec.Result, perspective: str = "federal", basis: str = "nominal",
+         years: Any = None) -> Any:
+    """The checked selection a view hands its store (what the store's arrays are of)."""
+    return r._select(perspective, basis, years)  # type: ignore[arg-type]
+
+
+def test_total_is_a_float_or_a_series_over_draws(res: ec.Result, mc: ec.Result) -> None:
+    """``total``: a float for one run; over draws, a Series indexed by ``draw`` holding the
+    store's array bit for bit (what ``total`` returned before it was labelled)."""
+    assert type(res.total("federal")) is float
+    assert res.total("federal") == float(res._store.total(_sel(res))[0])
+    for basis, years in (("nominal", None), ("real", 5), ("pv", [2018, 2020])):
+        t = mc.total("government", basis, years=years)
+        assert isinstance(t, pd.Series)
+        pd.testing.assert_index_equal(t.index, pd.RangeIndex(64, name="draw"))
+        assert t.name == "government"
+        assert t.dtype == np.float64
+        np.testing.assert_array_equal(
+            t.to_numpy(), mc._store.total(_sel(mc, "government", basis, years)))
+    # the ledger of a draw sums to its total
+    led = mc.ledger("real")
+    fed = led[led["payer"] == "federal"].groupby("draw")["amount"].sum()
+    pd.testing.assert_series_equal(fed, mc.total("federal", "real"), check_names=False,
+                                   rtol=1e-12, atol=1e-3)
+
+
+def test_quantile_is_labelled_by_q_and_by_fiscal_year(res: ec.Result, mc: ec.Result) -> None:
+    q = [0.05, 0.5, 0.95]
+    fy = mc.fiscal_years
+    window = mc.quantile(q, "federal", "real")
+    assert isinstance(window, pd.Series)
+    pd.testing.assert_index_equal(window.index, pd.Index(q, name="q"))
+    assert window.name == "federal"
+    np.testing.assert_array_equal(window.to_numpy(),
+                                  np.quantile(mc.total("federal", "real").to_numpy(), q))
+    assert window.loc[0.95] == mc.quantile(0.95, "federal", "real")
+    assert type(mc.quantile(0.5)) is float
+    by_year = mc.quantile(q, "economy", "pv", by="year")
+    assert isinstance(by_year, pd.DataFrame)
+    pd.testing.assert_index_equal(by_year.index, pd.Index(fy, name="fiscal_year"))
+    pd.testing.assert_index_equal(by_year.columns, pd.Index(q, name="q"))
+    np.testing.assert_array_equal(  # the store's (q, years) array, transposed
+        by_year.to_numpy(), mc._store.quantile(_sel(mc, "economy", "pv"), np.asarray(q),
+                                               "year").T)
+    one = mc.quantile(0.9, "economy", "pv", by="year")
+    assert isinstance(one, pd.Series)
+    pd.testing.assert_index_equal(one.index, by_year.index)
+    np.testing.assert_array_equal(one.to_numpy(), np.quantile(
+        mc.annual("economy", "pv").to_numpy(), 0.9, axis=0))
+    some = mc.quantile(q, years=[int(fy[1]), int(fy[3])], by="year")
+    assert some.index.tolist() == [fy[1], fy[3]]
+    # a deterministic run: every quantile is its total, labelled the same way
+    det = res.quantile(q, "government")
+    pd.testing.assert_index_equal(det.index, pd.Index(q, name="q"))
+    assert (det == res.total("government")).all()
+    det_year = res.quantile(q, by="year")
+    assert det_year.shape == (res.fiscal_years.size, 3)
+    for col in q:
+        np.testing.assert_array_equal(det_year[col].to_numpy(), res.annual().to_numpy())
+
+
+def test_annual_is_labelled_by_fiscal_year_and_draw(res: ec.Result, mc: ec.Result) -> None:
+    fy = pd.Index(res.fiscal_years, name="fiscal_year")
+    one = res.annual("state_local", "pv")
+    assert isinstance(one, pd.Series)
+    pd.testing.assert_index_equal(one.index, fy)
+    assert one.name == "state_local"
+    np.testing.assert_array_equal(one.to_numpy(),
+                                  res._store.annual(_sel(res, "state_local", "pv"))[0])
+    assert one.sum() == pytest.approx(res.total("state_local", "pv"), rel=1e-12)
+    many = mc.annual("federal", "real")
+    assert isinstance(many, pd.DataFrame)
+    pd.testing.assert_index_equal(many.index, pd.RangeIndex(64, name="draw"))
+    pd.testing.assert_index_equal(many.columns, fy)
+    np.testing.assert_array_equal(many.to_numpy(), mc._store.annual(_sel(mc, "federal", "real")))
+    np.testing.assert_allclose(many.sum(axis=1), mc.total("federal", "real"), rtol=1e-12)
+
+
+def test_to_xarray_labels_the_cube(res: ec.Result, mc: ec.Result) -> None:
+    """dims (draw, fiscal_year, line), the cube's values, the lines as a MultiIndex; its
+    series is the tidy ledger, row for row."""
+    da = mc.to_xarray("real")
+    assert da.dims == ("draw", "fiscal_year", "line")
+    assert da.name == "amount"
+    assert da.attrs["basis"] == "real"
+    assert da.attrs["dollar_year"] == mc.dollar_year
+    np.testing.assert_array_equal(da.values, mc.cube("real"))
+    np.testing.assert_array_equal(da["draw"].values, np.arange(64))
+    np.testing.assert_array_equal(da["fiscal_year"].values, mc.fiscal_years)
+    for key in ("provision", "item", "payer", "kind"):
+        assert da[key].values.tolist() == mc.lines[key].tolist()
+    led = mc.ledger("real")
+    back = da.to_series().reset_index()
+    assert back.columns.tolist() == led.columns.tolist()
+    np.testing.assert_array_equal(back["amount"].to_numpy(), led["amount"].to_numpy())
+    for col in ("draw", "fiscal_year", "provision", "payer"):
+        assert back[col].tolist() == led[col].tolist()
+    # selecting by label: one provision's lines sum to its total
+    hiring = da.sel(provision="hiring").sum(["fiscal_year", "line"])
+    assert set(mc.lines.loc[mc.lines["provision"] == "hiring", "payer"]) == {"federal"}
+    np.testing.assert_allclose(hiring.values, mc.total("federal", "real", provision="hiring"),
+                               rtol=1e-12)
+    # a deterministic run keeps its one draw; nominal amounts have no dollar year
+    one = res.to_xarray()
+    assert one.sizes["draw"] == 1
+    assert "dollar_year" not in one.attrs
+    np.testing.assert_array_equal(one.values, res.cube())
+    red = ec.simulate(ec.load_scenario("eo13768"), draws=512, seed=1, detail="summary")
+    with pytest.raises(ValueError, match="did not keep every draw's ledger lines"):
+        red.to_xarray()
 
 
 # -- policy, baseline, impact ----------------------------------------------------------------

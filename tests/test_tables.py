@@ -212,6 +212,38 @@ def test_short_citation() -> None:
     assert short_citation('EO 13768 summary (seed): "Hires 10,000"') == "EO 13768 summary (seed)"
     assert short_citation("none found: assumption") == "none found: assumption"
     assert short_citation('"quoted only"') == '"quoted only"'
+    # a quotation that continues a clause: back to the clause's start, with an ellipsis
+    assert short_citation('Low: ICE pace, Gov Exec (E. Katz, Mar 2018): new hires "371"') == (
+        "Low: ICE pace, Gov Exec (E. Katz, Mar 2018)\u2026")
+    assert short_citation('ICE removals FY2016 "240,255"') == "ICE removals FY2016\u2026"
+    # a quotation inside a parenthesis left open: before the parenthesis
+    assert short_citation('Line of arrests on detainers, FY2012-FY2016 (TRAC, Table 1: "1"') == (
+        "Line of arrests on detainers\u2026")
+    # U.S. and initials end no sentence; one-word clauses are no place to stop
+    assert short_citation('No count of U.S. hires found. Central: at launch "none"') == (
+        "No count of U.S. hires found\u2026")
+    # a width: the last clause end that fits, else the last whole word
+    text = "none found: assumption; the range spans 60% to 95% honored."
+    assert short_citation(text, 40) == "none found: assumption\u2026"
+    assert short_citation(text, 15) == "none found\u2026"
+    assert short_citation(text, 8) == "none\u2026"
+    assert short_citation(text, len(text)) == text
+
+
+@pytest.mark.parametrize("width", [None, 24, 40, 60, 100])
+def test_short_citation_never_cuts_a_word(width: int | None) -> None:
+    """Every registry citation: a prefix of the citation, at most ``width`` characters,
+    and a cut (ellipsis) only after a whole word, at a clause end where one fits."""
+    for name, p in ec.registry().items():
+        short = short_citation(p.citation, width)
+        assert width is None or len(short) <= width, (name, short)
+        kept = short.removesuffix("\u2026")
+        assert p.citation.startswith(kept), (name, short)
+        assert kept.strip(), (name, short)
+        if kept != short:  # cut: the citation goes on with a space or a punctuation mark
+            rest = p.citation[len(kept):]
+            assert rest[:1] in (" ", ",", ";", ":", ".", '"'), (name, short)
+            assert not kept.endswith((",", ";", ":", " ")), (name, short)
 
 
 @pytest.mark.parametrize("width", [60, 100, 240])

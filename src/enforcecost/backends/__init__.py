@@ -5,8 +5,8 @@ results back **in block order**. Every backend runs the same function on the
 same blocks and the client combines the outputs in the same order, so a
 result does not depend on the backend or the number of workers.
 
-* :class:`InProcess` (``'inprocess'``, the default): the blocks one after
-  another, nothing to install.
+* :class:`InProcess` (``'inprocess'``): the blocks one after another,
+  nothing to install.
 * :class:`Processes` (``'processes'``): local worker processes
   (:class:`concurrent.futures.ProcessPoolExecutor`, forked from a fresh server
   process that has imported the model, or spawned where there is none); no
@@ -15,6 +15,15 @@ result does not depend on the backend or the number of workers.
   "enforcecost[dask]"``): an existing :class:`dask.distributed.Client`, a
   scheduler address, or a :class:`~dask.distributed.LocalCluster` started for
   the study. Tasks lost with a worker are rerun elsewhere by the scheduler.
+
+**The default** (no ``backend``, ``workers`` or ``scheduler`` given to a
+study): local processes on every available core for a study large enough to
+gain from them (:data:`PARALLEL_MIN_DRAWS` draws of a reduction-only
+simulation; :data:`PARALLEL_MIN_RUNS` model runs of a sensitivity study, None:
+on the measured machine none gained), this process otherwise; the environment
+variable :data:`BACKEND_ENV` (``ENFORCECOST_BACKEND=inprocess``, ``processes``
+or ``auto``) overrides it, and an explicit argument overrides both. See
+:mod:`._auto`. Results are the same bits wherever the blocks run.
 
 :func:`get_backend` makes the backend named by ``kind`` (or implied by its
 other arguments) from the table :data:`BACKENDS`, which maps each name to a
@@ -71,7 +80,16 @@ Examples
 
 from __future__ import annotations
 
-from ._base import BLOCKS_AHEAD, Backend, BackendLike, Factory, Kind, Options
+from ._auto import (
+    AUTO_BLOCKS_PER_WORKER,
+    BACKEND_ENV,
+    PARALLEL_MIN_DRAWS,
+    PARALLEL_MIN_RUNS,
+    auto_backend,
+    backend_env_problem,
+    default_kind,
+)
+from ._base import BLOCKS_AHEAD, Backend, BackendLike, Factory, Kind, Options, available_cpus
 from ._dask import DaskBackend, DaskMissingError
 from ._inprocess import InProcess
 from ._lifetime import dask_setup, tune_malloc, warm_caches
@@ -79,8 +97,12 @@ from ._processes import Processes
 from ._registry import BACKENDS, get_backend, using_backend
 
 __all__ = [
+    "AUTO_BLOCKS_PER_WORKER",
     "BACKENDS",
+    "BACKEND_ENV",
     "BLOCKS_AHEAD",
+    "PARALLEL_MIN_DRAWS",
+    "PARALLEL_MIN_RUNS",
     "Backend",
     "BackendLike",
     "DaskBackend",
@@ -90,7 +112,11 @@ __all__ = [
     "Kind",
     "Options",
     "Processes",
+    "auto_backend",
+    "available_cpus",
+    "backend_env_problem",
     "dask_setup",
+    "default_kind",
     "get_backend",
     "tune_malloc",
     "using_backend",

@@ -17,6 +17,7 @@ __all__ = [
     "Factory",
     "Kind",
     "Options",
+    "available_cpus",
 ]
 
 B = TypeVar("B")
@@ -27,6 +28,22 @@ Kind = str
 #: client combines, few enough to bound the client's memory.
 BLOCKS_AHEAD = 2
 _CONNECT_TIMEOUT = 10.0  # seconds
+
+
+def available_cpus() -> int:
+    """The cores this process may run on (at least 1).
+
+    ``os.process_cpu_count()`` (Python 3.13+), else the size of the process's
+    CPU affinity mask (``os.sched_getaffinity``, Linux), else ``os.cpu_count()``.
+    """
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        n = count()
+    elif hasattr(os, "sched_getaffinity"):
+        n = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - macOS, Windows
+        n = os.cpu_count()
+    return max(int(n or 1), 1)
 
 
 @runtime_checkable
@@ -58,7 +75,8 @@ class Options:
     Parameters
     ----------
     workers : int, optional
-        Workers of a local pool or cluster (None: one per CPU).
+        Workers of a local pool or cluster (None: one per core this process may
+        use, :func:`available_cpus`).
     scheduler : str, optional
         Address of a running Dask scheduler.
     client : dask.distributed.Client, optional
@@ -78,8 +96,8 @@ class Options:
         return self.scheduler is not None or self.client is not None
 
     def local_workers(self) -> int:
-        """``workers``, or one per CPU if it was not given."""
-        return self.workers if self.workers is not None else max(os.cpu_count() or 1, 1)
+        """``workers``, or one per available core (:func:`available_cpus`) if not given."""
+        return self.workers if self.workers is not None else available_cpus()
 
     def require_local(self, kind: Kind) -> None:
         """Raise ValueError if a running cluster was given to the local backend ``kind``."""

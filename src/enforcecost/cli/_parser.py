@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..backends import backend_env_problem
 from ..errors import Problem
 from ._console import option_problem
 
@@ -50,15 +51,23 @@ def parallel_options(cmd: argparse.ArgumentParser, what: str) -> None:
     """``--workers N`` or ``--scheduler ADDRESS``: where blocks of ``what`` run."""
     where = cmd.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
-                       help=f"run blocks of {what} on N local processes (results are identical "
-                       "to a run in this process)")
+                       help=f"run blocks of {what} on N local processes. Default: one per core "
+                       "when the run is large enough to gain from it, else this process "
+                       "(environment variable ENFORCECOST_BACKEND=inprocess, processes or "
+                       "auto sets the default). Results are identical wherever blocks run")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help=f"run blocks of {what} on a Dask cluster, e.g. tcp://host:8786 "
                        "(pip install 'enforcecost[dask]')")
 
 
 def parallel_problems(args: argparse.Namespace) -> list[Problem]:
-    """The problem with ``--workers``, if any."""
+    """The problems with ``--workers`` and the environment variable ``ENFORCECOST_BACKEND``
+    (which the studies of a report read even with ``--workers``), if any."""
+    problems = []
     if args.workers is not None and args.workers < 1:
-        return [option_problem("--workers", "must be a whole number >= 1", args.workers)]
-    return []
+        problems.append(option_problem("--workers", "must be a whole number >= 1", args.workers))
+    env = backend_env_problem()
+    if env is not None:
+        name, rule = env.split(" ", 1)
+        problems.append(option_problem(f"environment variable {name}", rule))
+    return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Never
@@ -198,7 +199,7 @@ def _plan(sc: Scenario, args: argparse.Namespace) -> _Plan:
     return _Plan(draws, seed, sampler)
 
 
-def _evaluate(sc: Scenario, plan: _Plan, shown: tqdm[Never], backend: Backend) -> Result:
+def _evaluate(sc: Scenario, plan: _Plan, shown: tqdm[Never], backend: Backend | None) -> Result:
     """One scenario's result: central values, or a Monte Carlo simulation moving ``shown``."""
     if not plan.monte_carlo:
         return evaluate(sc)
@@ -301,7 +302,12 @@ def run(args: argparse.Namespace) -> int:
 
     done: list[_Done] = []
     argv_line = " ".join([PROG, *args.argv])
-    backend = using_backend(workers=args.workers, scheduler=args.scheduler)
+    # --workers or --scheduler: one pool or cluster for every run; else each simulation's
+    # default (local processes for a large run, this process otherwise: simulate())
+    chosen = args.workers is not None or args.scheduler is not None
+    backend: AbstractContextManager[Backend | None] = (
+        using_backend(workers=args.workers, scheduler=args.scheduler) if chosen
+        else nullcontext(None))
     try:
         with backend as where, atomic_directory(target, on_leftover=leftover) as tmp:
             for entry, sc in loaded:

@@ -13,7 +13,14 @@ from typing import Literal
 
 import numpy as np
 
-from ..backends import BLOCKS_AHEAD, BackendLike
+from ..backends import (
+    AUTO_BLOCKS_PER_WORKER,
+    BLOCKS_AHEAD,
+    PARALLEL_MIN_DRAWS,
+    BackendLike,
+    auto_backend,
+    available_cpus,
+)
 from ..errors import Problem, ScenarioError
 from ..reduce import GROUP
 from ..sampling import check_seed
@@ -109,10 +116,73 @@ def memory_estimate(plan: Plan, block_size: int, tasks: int = 1) -> tuple[int, s
     return total, text
 
 
+#: Draws per block of a simulation in this process (or where the workers are unknown).
+BLOCK_SIZE = 1 << 15
+
+
+def default_block_size(draws: int, workers: int) -> int:
+    """The default ``block_size`` of :func:`simulate`: :data:`BLOCK_SIZE`, or on
+    ``workers > 1`` local workers the draws split into
+    :data:`~enforcecost.backends.AUTO_BLOCKS_PER_WORKER` blocks per worker if
+    that is smaller (whole groups of draws; never below one group). Results do not
+    depend on it.
+
+    Examples
+    --------
+    >>> default_block_size(10_000, 1), default_block_size(100_000, 2)
+    (32768, 12544)
+    """
+    if workers <= 1 or draws <= 0:
+        return BLOCK_SIZE
+    split = -(-draws // (AUTO_BLOCKS_PER_WORKER * workers))
+    return min(BLOCK_SIZE, max(GROUP, -(-split // GROUP) * GROUP))
+
+
+def local_workers(backend: BackendLike, workers: int | None) -> int:
+    """Local workers the blocks of ``backend`` will run on (1 when unknown: a cluster)."""
+    if isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1:
+        return workers
+    if backend == "processes":
+        return available_cpus()
+    if backend is not None and not isinstance(backend, str):
+        count = getattr(backend, "workers", 1)
+        return count if isinstance(count, int) and count >= 1 else 1
+    return 1
+
+
+#: The kept detail whose simulations the default runs on local processes from
+#: :data:`~enforcecost.backends.PARALLEL_MIN_DRAWS` draws: reduction-only runs, whose
+#: blocks send back a few numbers per group of draws. A block of per-draw detail sends
+#: back every draw's kept lines (about 10 KB a draw at ``lines`` detail for eo13768),
+#: and copying them from the workers costs more than the second core saves:
+#: ``benchmarks/bench_auto_backend.py --detail D`` (one fresh process each, machine
+#: shared with other jobs), seconds in-process vs two processes, ``lines`` 100,000
+#: draws 4.40 vs 6.61 and 200,000 draws 7.62 vs 12.54; ``provisions`` 300,000 draws
+#: 7.76 vs 10.66; ``payers`` 300,000 draws 7.39 vs 15.90 and 500,000 draws 18.63 vs
+#: 30.64.
+PARALLEL_DETAILS = (SUMMARY,)
+
+
+def simulation_backend(plan: Plan, backend: BackendLike, workers: int | None,
+                       scheduler: str | None) -> BackendLike:
+    """Where a simulation's blocks run: as given, else the default of its plan.
+
+    With none of ``backend``, ``workers``, ``scheduler``:
+    :func:`~enforcecost.backends.default_kind` of the plan's draws for a detail in
+    :data:`PARALLEL_DETAILS` (local processes from
+    :data:`~enforcecost.backends.PARALLEL_MIN_DRAWS` draws), in-process otherwise
+    (unless ``ENFORCECOST_BACKEND`` says otherwise). Results do not depend on it.
+    """
+    work = plan.draws if plan.detail in PARALLEL_DETAILS else 0
+    return auto_backend(backend, workers, scheduler, work, PARALLEL_MIN_DRAWS)
+
+
 def _local_tasks(workers: int | None, scheduler: str | None, backend: BackendLike) -> int:
     """Blocks that run at once on this machine (0: on a cluster elsewhere)."""
     if scheduler is not None or (backend is not None and not isinstance(backend, str)):
         return 0 if scheduler is not None else int(getattr(backend, "workers", 1) or 1)
+    if workers is None and backend == "processes":
+        return available_cpus()  # one per core
     return max(1, int(workers or 1))
 
 
@@ -122,7 +192,7 @@ def check_simulation(
     seed: int | None = None,
     sampler: Sampler | None = None,
     *,
-    block_size: int = 1 << 15,
+    block_size: int | None = None,
     detail: Detail | Literal["auto"] = "auto",
     max_bytes: int = 1 << 30,
     workers: int | None = None,
@@ -164,9 +234,9 @@ def check_simulation(
     sampler = scenario.run.sampler if sampler is None else sampler
     if isinstance(draws, bool) or not (isinstance(draws, int | np.integer) and draws >= 1):
         raise ValueError(f"'draws' must be a whole number >= 1: {draws!r}")
-    if isinstance(block_size, bool) or not (
+    if block_size is not None and (isinstance(block_size, bool) or not (
         isinstance(block_size, int | np.integer) and block_size >= 1
-    ):
+    )):
         raise ValueError(f"'block_size' must be a whole number >= 1: {block_size!r}")
     draws = int(draws)
     problems: list[Problem] = []
@@ -183,8 +253,10 @@ def check_simulation(
         raise ScenarioError(problems)
     plan = plan_simulation(scenario, draws, seed, sampler, detail=detail, max_bytes=max_bytes)
     if not force:
-        needed, parts = memory_estimate(plan, int(block_size),
-                                        _local_tasks(workers, scheduler, backend))
+        runs_on = simulation_backend(plan, backend, workers, scheduler)
+        size = (default_block_size(plan.draws, local_workers(runs_on, workers))
+                if block_size is None else int(block_size))
+        needed, parts = memory_estimate(plan, size, _local_tasks(workers, scheduler, runs_on))
         free = available_memory()
         if free is not None and needed > free:
             raise ScenarioError([Problem(

@@ -13,7 +13,7 @@ from ..results import Result
 from ..scenario import Sampler, Scenario
 from ._assemble import _Assembly
 from ._block import run_block
-from ._limits import check_simulation
+from ._limits import check_simulation, default_block_size, local_workers, simulation_backend
 from ._plan import Detail
 
 
@@ -23,7 +23,7 @@ def simulate(
     seed: int | None = None,
     sampler: Sampler | None = None,
     *,
-    block_size: int = 1 << 15,
+    block_size: int | None = None,
     detail: Detail | Literal["auto"] = "auto",
     max_bytes: int = 1 << 30,
     progress: Callable[[int], None] | None = None,
@@ -40,8 +40,11 @@ def simulate(
         The scenario (and its baseline).
     draws, seed, sampler : optional
         Default to the scenario's ``[run]`` table (``seed=0`` is a seed).
-    block_size : int
-        Draws per task (block), rounded up to a multiple of
+    block_size : int, optional
+        Draws per task (block; default :data:`BLOCK_SIZE`, 32,768, or on
+        several local workers the draws split into
+        :data:`~enforcecost.backends.AUTO_BLOCKS_PER_WORKER` blocks per
+        worker if that is less), rounded up to a multiple of
         :data:`~enforcecost.reduce.GROUP` (256; sums over draws run over
         aligned groups of draws). A task draws its rows of the design at once
         (``8 * inputs`` bytes a draw) and runs the model :data:`MODEL_DRAWS`
@@ -73,8 +76,16 @@ def simulate(
         Address of a running Dask scheduler, e.g. ``'tcp://host:8786'``
         (needs ``pip install "enforcecost[dask]"``).
     backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
-        Where blocks run (:func:`enforcecost.parallel.get_backend`); default
-        in-process. A backend or client passed in is left open.
+        Where blocks run (:func:`enforcecost.parallel.get_backend`). A backend
+        or client passed in is left open. Default (none of ``backend``,
+        ``workers``, ``scheduler`` given): local processes on every available
+        core for a reduction-only run (``detail`` ``'summary'``, what ``auto``
+        keeps for the largest runs) of at least
+        :data:`~enforcecost.backends.PARALLEL_MIN_DRAWS` draws (a measured
+        threshold), this process otherwise; the environment variable
+        ``ENFORCECOST_BACKEND`` (``inprocess``, ``processes``, ``auto``)
+        overrides the default (:mod:`enforcecost.backends`). The result is
+        the same, to the last bit, wherever the blocks run.
     force : bool
         Start even when the estimated memory (:func:`memory_estimate`: the
         kept detail on the client, plus the working memory of the blocks
@@ -84,7 +95,7 @@ def simulate(
     Returns
     -------
     Result
-        ``total()`` returns arrays of shape ``(draws,)``, except for a
+        ``total()`` returns a Series of the draws' totals (index ``draw``), except for a
         reduction-only result (``detail='summary'``), which keeps no draw's
         totals: read its distribution with ``summary()`` and ``quantile()``.
         ``pipeline()`` gives the means over draws.
@@ -119,6 +130,9 @@ def simulate(
     plan = check_simulation(scenario, draws, seed, sampler, block_size=block_size,
                             detail=detail, max_bytes=max_bytes, workers=workers,
                             scheduler=scheduler, backend=backend, force=force)
+    backend = simulation_backend(plan, backend, workers, scheduler)
+    if block_size is None:
+        block_size = default_block_size(plan.draws, local_workers(backend, workers))
     size = -(-int(block_size) // GROUP) * GROUP  # whole groups of draws
     assembly = _Assembly(plan)
     with using_backend(backend, workers=workers, scheduler=scheduler) as be:

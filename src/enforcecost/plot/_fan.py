@@ -136,7 +136,8 @@ def _year_percentiles(
     reduction-only result (which keeps no draw's amounts by year) those of its
     first draws, kept in full.
     """
-    a = result.annual(perspective, basis)
+    # a deterministic result's Series is one row
+    a = np.atleast_2d(np.asarray(result.annual(perspective, basis), dtype=np.float64))
     return np.asarray(np.percentile(a, levels, axis=0), dtype=np.float64), a.shape[0]
 
 

@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..provisions import LABELS
 from ..vocab import PERSPECTIVE_LABELS
 from ._cells import format_millions, money_words
 from ._content import ReportContent
-from ._labels import scenario_files
-from ._registry_view import short_citation
+from ._labels import provision_label, scenario_files
+from ._registry_view import ELLIPSIS, short_citation
 
 __all__ = ["SIGN_CONVENTION", "brief_data", "cbo_cell", "provision_basis", "write_html",
            "write_typst_pdf"]
@@ -114,7 +113,7 @@ def _headline_rows(content: ReportContent) -> list[dict[str, str]]:
     for perspective in content.perspectives:
         row = {"perspective": PERSPECTIVE_LABELS[perspective]}
         if res.deterministic:
-            row |= {"central": _words(float(res.total(perspective, "nominal"))),
+            row |= {"central": _words(res.mean_total(perspective, "nominal")),  # its total
                     "low": "", "high": ""}
         else:
             p5, p95 = np.asarray(res.quantile([0.05, 0.95], perspective, "nominal"))
@@ -124,20 +123,11 @@ def _headline_rows(content: ReportContent) -> list[dict[str, str]]:
     return rows
 
 
-def _label(name: str) -> str:
-    """A reader's name for a provision (its ``LABEL``); other names with spaces.
-
-    >>> _label("partnerships_287g"), _label("general")
-    ('287(g) agreements', 'general')
-    """
-    return LABELS.get(name, name.replace("_", " "))
-
-
 def _table(frame: pd.DataFrame) -> dict[str, Any]:
     cols = [str(c) for c in frame.columns]
     years = [c for c in cols if "-" not in c]
     header = [f"FY{c}" if c in years else f"{c[:4]}\u2013{c[-4:]}" for c in cols]
-    rows = [{"label": _label(str(idx)),
+    rows = [{"label": provision_label(str(idx)),
              "total": idx == "Total",
              "cells": [cbo_cell(float(v)) for v in row]}
             for idx, row in frame.iterrows()]
@@ -153,8 +143,18 @@ def _references(content: ReportContent) -> list[dict[str, Any]]:
         names = refs.setdefault(short_citation(str(row["citation"])), [])
         if row["name"] not in names:
             names.append(str(row["name"]))
-    return [{"number": k + 1, "source": src.rstrip(". "), "inputs": ", ".join(names)}
+    return [{"number": k + 1, "source": _sentence(src), "inputs": ", ".join(names)}
             for k, (src, names) in enumerate(refs.items())]
+
+
+def _sentence(source: str) -> str:
+    """A source as a sentence: ending in one period, or in the ellipsis of its cut.
+
+    >>> _sentence("CBO (2020)"), _sentence("GAO (2017). "), _sentence("Table 35\u2026")
+    ('CBO (2020).', 'GAO (2017).', 'Table 35\u2026')
+    """
+    text = source.rstrip(". ")
+    return text if text.endswith(ELLIPSIS) else text + "."
 
 
 def _research_first(content: ReportContent) -> list[dict[str, str]]:
@@ -222,17 +222,17 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         "central_label": "Central" if res.deterministic else "Mean",
         "headline": _headline_rows(content),
         "drivers": [{"name": d.name, "swing": _words(d.swing), "kind": d.source_kind,
-                     "provision": _label(d.provision)}
+                     "provision": provision_label(d.provision)}
                     for d in content.drivers[:SUMMARY_DRIVERS]],
         "nonmonetized": [{"title": str(r["title"]), "direction": str(r["direction"]),
-                          "provision": _label(str(r["provision"])),
+                          "provision": provision_label(str(r["provision"])),
                           "description": str(r["description"])}
                          for _, r in content.nonmonetized.iterrows()],
         "tables": [{"perspective": PERSPECTIVE_LABELS[p],
                     **_table(content.tables[f"{p}_nominal"])} for p in content.perspectives],
         "sign_convention": SIGN_CONVENTION,
         "charts": [c for c in content.charts if c != "hindcast"],
-        "basis": [{"name": _label(p), "title": t, "text": b}
+        "basis": [{"name": provision_label(p), "title": t, "text": b}
                   for p in sc.provisions for t, b in [provision_basis(p)]],
         "uncertainty": [ln.strip().replace("`", "") for ln in content.assumption_lines],
         "research_first": _research_first(content),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 __all__ = [
     "MILLION",
     "ZERO_DOLLARS",
@@ -20,6 +22,7 @@ __all__ = [
     "millions",
     "money_words",
     "more_rows",
+    "plain_number",
 ]
 
 MILLION = 1e6
@@ -60,6 +63,40 @@ def money_words(x: float) -> str:
     if a >= 1e6:
         return f"${x / 1e6:,.0f} million"
     return f"${x:,.0f}"
+
+
+_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def plain_number(x: float, dollars: bool = False) -> str:
+    """A number as a reader writes it, never with an exponent.
+
+    Millions and more in words to four significant figures (``11 million``,
+    ``$244.7 billion``), whole numbers with thousands separators
+    (``10,000``), other numbers to six significant figures (``2.25``,
+    ``0.0206``, ``0.000015``). ``dollars`` puts a ``$`` in front (after a
+    minus sign).
+
+    Examples
+    --------
+    >>> [plain_number(x) for x in (1.1e7, 73_934_600.0, 10_000.0, 0.0206, 1.5e-5, -2.5)]
+    ['11 million', '73.93 million', '10,000', '0.0206', '0.000015', '-2.5']
+    >>> plain_number(2.447e11, dollars=True), plain_number(-50.0, dollars=True)
+    ('$244.7 billion', '-$50')
+    """
+    if not math.isfinite(x):
+        return str(x)
+    sign, a = ("-" if x < 0 else ""), abs(x)
+    cur = "$" if dollars else ""
+    for size, word in _WORDS:
+        if a >= size:
+            return f"{sign}{cur}{a / size:,.4g} {word}"
+    if a == int(a):
+        return f"{sign}{cur}{int(a):,}"
+    if a >= 1:
+        return f"{sign}{cur}{a:,.6g}"
+    text = np.format_float_positional(a, precision=6, unique=True, fractional=False, trim="-")
+    return f"{sign}{cur}{text}"
 
 
 def fmt_se(se: float) -> str:

@@ -8,7 +8,7 @@ layout (:mod:`._render`) and no writing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -100,31 +100,44 @@ def mean_ledger(res: Result, basis: Basis = "nominal") -> pd.DataFrame:
 _ARG_ORDER = ("low", "mode", "high", "mean", "sd", "ci90", "values", "weights")
 
 
-def describe_distribution(setting: Setting) -> str:
+def describe_distribution(setting: Setting,
+                          number: Callable[[float], str] | None = None) -> str:
     """A setting's uncertainty as text, e.g. ``pert(low=371, mode=1500, high=3000)``.
 
     ``fixed`` when the setting has no distribution. A schedule by fiscal year
     shows as ``by_year(2017=300, 2019=450)``, times its multiplier's
     distribution if it has one (its ``value`` is then the central multiplier).
+
+    Parameters
+    ----------
+    setting : Setting
+    number : callable, optional
+        How each number is written (default ``f"{v:g}"``, as in the CSV
+        tables; the Markdown report passes :func:`~._cells.plain_number`).
     """
+    fmt = number or _g
     schedule = ""
     if setting.schedule is not None:
-        listed = ", ".join(f"{y}={_fmt_arg(v)}" for y, v in setting.schedule)
+        listed = ", ".join(f"{y}={_fmt_arg(v, fmt)}" for y, v in setting.schedule)
         schedule = f"by_year({listed})"
     if setting.dist is None:
         return schedule or "fixed"
     args = setting.dist.args
     keys = [k for k in _ARG_ORDER if k in args] + [k for k in args if k not in _ARG_ORDER]
-    text = ", ".join(f"{k}={_fmt_arg(args[k])}" for k in keys)
+    text = ", ".join(f"{k}={_fmt_arg(args[k], fmt)}" for k in keys)
     return f"{schedule} x {setting.dist.kind}({text})" if schedule else (
         f"{setting.dist.kind}({text})")
 
 
-def _fmt_arg(v: Any) -> str:
+def _g(v: float) -> str:
+    return f"{v:g}"
+
+
+def _fmt_arg(v: Any, fmt: Callable[[float], str]) -> str:
     if isinstance(v, list | tuple):
-        return "[" + ", ".join(_fmt_arg(x) for x in v) + "]"
+        return "[" + ", ".join(_fmt_arg(x, fmt) for x in v) + "]"
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return f"{v:g}"
+        return fmt(float(v))
     return str(v)
 
 

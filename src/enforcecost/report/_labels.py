@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..provisions import LABELS
 from ..results import PERSPECTIVES, Perspective, Result
 from ..scenario import Scenario, modified_words
 from ..vocab import BASES, PAYERS_OF, Basis
@@ -9,11 +10,24 @@ from ..vocab import BASES, PAYERS_OF, Basis
 __all__ = [
     "basis_words",
     "perspectives_with_lines",
+    "provision_label",
     "run_description",
     "scenario_files",
     "scenario_title",
     "units_line",
 ]
+
+
+def provision_label(name: str) -> str:
+    """A reader's name for a provision (its ``LABEL``); other names (``Total``,
+    ``general``) with spaces for underscores.
+
+    Examples
+    --------
+    >>> provision_label("partnerships_287g"), provision_label("Total")
+    ('287(g) agreements', 'Total')
+    """
+    return LABELS.get(name, name.replace("_", " "))
 
 
 def scenario_title(res: Result) -> str:

@@ -7,9 +7,10 @@ import pandas as pd
 
 from .._version import __version__
 from ..vocab import PERSPECTIVE_LABELS
-from ._cells import money_words
+from ._cells import money_words, plain_number
 from ._content import ReportContent
-from ._labels import scenario_files, units_line
+from ._frames import describe_distribution
+from ._labels import provision_label, scenario_files, units_line
 
 __all__ = ["comparison_markdown", "markdown_table", "report_markdown"]
 
@@ -35,17 +36,23 @@ def _lines(block: tuple[str, ...]) -> list[str]:
 
 def report_markdown(content: ReportContent) -> str:
     """One scenario's report: headline, tables, charts, the hindcast (of a scenario marked
-    ``hindcast = true``), drivers, parameters, register."""
+    ``hindcast = true``), drivers, parameters, register.
+
+    The headline is a list (a line per perspective), provisions are named by their
+    labels (:data:`~enforcecost.provisions.LABELS`) and numbers are written out
+    (:func:`~._cells.plain_number`: ``11 million``, ``$244.7 billion``), never with
+    an exponent."""
     res = content.result
     sc = res.scenario
     md = [f"# {sc.name}", "", sc.description, "", scenario_files(res), "", "## Headline", "",
-          *[ln.strip() for ln in content.headline], ""]
+          *_lines(content.headline), ""]
     if content.assumption_lines:
         md += [*_lines(content.assumption_lines), ""]
     for perspective in content.perspectives:
+        table = content.tables[f"{perspective}_nominal"]
         md += [f"## {PERSPECTIVE_LABELS[perspective]}: by fiscal year and provision", "",
                units_line(res, "nominal"), "",
-               markdown_table(content.tables[f"{perspective}_nominal"]), ""]
+               markdown_table(table.rename(index=provision_label)), ""]
     md += ["## Charts", ""]
     md += [f"![{name}](figures/{name}.png)" for name in content.charts if name != "hindcast"]
     md += _hindcast_section(content)
@@ -58,13 +65,21 @@ def report_markdown(content: ReportContent) -> str:
                       f"({d.source_kind}). Source: {d.citation}")
     md += ["", "## Parameters used", "",
            "Every input with its value, unit, dollar year, source kind and source. "
-           "[A] = assumption (no source found).", "",
+           "[A] = assumption (no source found). Millions and more to four significant "
+           "figures (`tables.xlsx` and `parameters_used.csv` give every digit).", "",
            "| | name | value | unit | dollar year | kind | distribution | source |",
            "|---|---|---|---|---|---|---|---|"]
+    settings = sc.settings()
     for _, row in content.policy_parameters.iterrows():
         flag = "[A]" if row["source_kind"] == "assumption" else ""
-        md.append(f"| {flag} | {row['name']} | {row['value']:,.6g} | {row['unit']} | "
-                  f"{row['dollar_year']} | {row['source_kind']} | {row['distribution']} | "
+        dollars = str(row["unit"]).startswith("USD")
+
+        def number(v: float, dollars: bool = dollars) -> str:
+            return plain_number(v, dollars=dollars)
+
+        md.append(f"| {flag} | {row['name']} | {number(float(row['value']))} | {row['unit']} | "
+                  f"{row['dollar_year']} | {row['source_kind']} | "
+                  f"{describe_distribution(settings[row['name']], number)} | "
                   f"{str(row['citation']).replace('|', '/')} |")
     md += ["", "## Not estimated (non-monetized effects)", ""]
     md += [f"- **{r['title']}** ({r['direction']}): {r['description']}"

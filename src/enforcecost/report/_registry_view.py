@@ -8,19 +8,102 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-__all__ = ["fmt_value", "render_registry", "short_citation"]
+__all__ = ["ELLIPSIS", "fmt_value", "render_registry", "short_citation"]
 
 
-def short_citation(citation: str) -> str:
+#: What marks a cut: a single ellipsis character.
+ELLIPSIS = "\u2026"
+#: Clause and sentence ends a citation may be cut after (followed by a space).
+_STOPS = ".;:,"
+
+
+def _boundaries(text: str) -> list[int]:
+    """Where ``text`` may be cut at a sentence or clause end: the index of each ``.``,
+    ``;``, ``:`` or ``,`` followed by a space, outside parentheses and brackets (a colon
+    not after a one-word label: ``Central:`` is no place to stop). A period ends a
+    sentence only after a lowercase letter, a digit or a closing bracket (not in
+    ``U.S.`` or ``E. Katz``)."""
+    cuts: list[int] = []
+    depth = 0
+    start = 0  # where the current clause began
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        elif (ch in _STOPS and depth == 0 and text[i + 1 : i + 2] == " "
+              and (ch != "." or (i > 0 and (text[i - 1].islower() or text[i - 1].isdigit()
+                                             or text[i - 1] in ")]")))):
+            if ch != ":" or len(text[start:i].split()) >= 2:  # not after a label
+                cuts.append(i)
+            start = i + 1
+    return cuts
+
+
+def _open(text: str) -> bool:
+    """Whether ``text`` ends inside a parenthesis or bracket."""
+    depth = 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+    return depth > 0
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut at its last sentence or clause end
+    that fits (else its last word that does), with an ellipsis."""
+    if len(text) <= width:
+        return text
+    room = max(width - len(ELLIPSIS), 1)
+    stops = [i for i in _boundaries(text) if i <= room]
+    if stops:
+        end = stops[-1]
+    else:
+        space = text.rfind(" ", 0, room + 1)
+        end = space if space > 0 else room  # one word longer than the room: cut it
+    return text[:end].rstrip(" .;:,") + ELLIPSIS
+
+
+def short_citation(citation: str, width: int | None = None) -> str:
     """The source named at the start of a citation, without its quotation.
+
+    The text before the first quotation mark. When that text ends inside a
+    clause (the quotation continues it: ``Table 35: apprehensions FY2016
+    "415,816"``), it is cut back to its last sentence or clause end outside
+    parentheses, and an ellipsis marks the cut; never inside a word.
+
+    Parameters
+    ----------
+    citation : str
+        A registry citation (source, then quotations).
+    width : int, optional
+        At most this many characters: a longer source is cut at its last
+        sentence or clause end that fits (else its last whole word that
+        does), with an ellipsis.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
     >>> short_citation('EO 13768 summary (seed): "Hires 10,000 additional officers"')
     'EO 13768 summary (seed)'
+    >>> short_citation('DHS OHSS, Yearbook 2021, Table 35: apprehensions FY2016 "415,816"')
+    'DHS OHSS, Yearbook 2021, Table 35\u2026'
+    >>> short_citation("none found: assumption; the range spans 60% to 95% honored.", 40)
+    'none found: assumption\u2026'
     """
-    head = citation.split('"', 1)[0].rstrip(" :,;(")
-    return head or citation
+    head, quote, _ = citation.partition('"')
+    source = head.rstrip()
+    # the quotation continues a clause, or sits inside a parenthesis left open
+    if quote and source and (source[-1] not in ":;,(" or _open(source)):
+        stops = _boundaries(source)
+        source = (source[: stops[-1]] if stops else source).rstrip(" .;:,") + ELLIPSIS
+    source = source.rstrip(" :,;(") or citation
+    return source if width is None else _cut(source, width)
 
 
 _SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -166,6 +249,7 @@ def render_registry(frame: pd.DataFrame, width: int = 100, *,
 
     def line(cells: Mapping[str, str]) -> str:
         parts = [cells[c].rjust(widths[c]) if c == "value" else
+                 _cut(cells[c], widths[c]).ljust(widths[c]) if c == "citation" else
                  _clip(cells[c], widths[c]).ljust(widths[c]) for c in first]
         return _clip("  ".join(parts).rstrip(), width)
 

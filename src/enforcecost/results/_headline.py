@@ -114,7 +114,7 @@ def headline_frame(result: Result, basis: Basis = HEADLINE_BASIS,
         if q.size == 1:  # a deterministic result: every quantile is its total
             q = np.repeat(q, 3)
         rows[perspective] = {
-            "central": float(central.total(perspective, basis, years)),
+            "central": central.mean_total(perspective, basis, years),  # its one run's total
             "mean": headline_value(result, perspective, basis, years),
             "p5": float(q[0]), "p50": float(q[1]), "p95": float(q[2]),
             "headline": HEADLINE,

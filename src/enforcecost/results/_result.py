@@ -38,9 +38,16 @@ from ._stats import warn_precision
 from ._store import Store, open_store
 
 if TYPE_CHECKING:
+    import xarray as xr
+
     from ..scenario import Scenario
 
 __all__ = ["Result"]
+
+
+def _draw_index(draws: int) -> pd.RangeIndex:
+    """The index of per-draw values: the design's rows 0 .. draws-1, named ``draw``."""
+    return pd.RangeIndex(draws, name="draw")
 
 
 @dataclass(frozen=True, repr=False)
@@ -284,6 +291,10 @@ class Result:
     def cube(self, basis: Basis = "nominal") -> np.ndarray:
         """Amounts, shape ``(draws, years, lines)``, in ``basis`` dollars.
 
+        A plain array, the fastest view (the model's own layout); the axes are
+        :attr:`fiscal_years` and the rows of :attr:`lines`, and
+        :meth:`to_xarray` gives the same numbers labelled.
+
         Parameters
         ----------
         basis : {'nominal', 'real', 'pv'}
@@ -292,6 +303,51 @@ class Result:
         """
         check_basis(basis)
         return self._store.cube(basis)
+
+    def to_xarray(self, basis: Basis = "nominal") -> xr.DataArray:
+        """The amounts of :meth:`cube`, labelled: an :class:`xarray.DataArray`.
+
+        Parameters
+        ----------
+        basis : {'nominal', 'real', 'pv'}
+            As in :meth:`cube`.
+
+        Returns
+        -------
+        xarray.DataArray
+            Dims ``(draw, fiscal_year, line)``, the values of :meth:`cube`,
+            named ``amount``. Coordinates:
+            ``draw`` (0 .. draws-1; one draw for a deterministic run),
+            ``fiscal_year``, and ``line``, a MultiIndex of the ledger lines'
+            ``provision``, ``item``, ``payer`` and ``kind`` (select with
+            ``da.sel(provision="hiring")`` or ``da.sel(payer="federal")``;
+            sum lines with ``da.groupby("provision").sum()``). ``attrs``: the
+            basis, the unit (``USD``), the dollar year of ``real`` and ``pv``
+            amounts and the scenario's name. ``da.to_series()`` is the tidy
+            :meth:`ledger`'s amounts in the same order.
+
+        Raises
+        ------
+        ValueError
+            For a reduction-only result, which keeps no draw's lines (as :meth:`cube`).
+
+        Notes
+        -----
+        xarray is imported on first use (``import enforcecost`` does not).
+        """
+        import xarray as xr
+
+        cube = self.cube(basis)
+        lines = pd.MultiIndex.from_frame(self._store.lines[list(KEYS)])
+        coords = xr.Coordinates.from_pandas_multiindex(lines, "line")
+        attrs: dict[str, object] = {"basis": basis, "unit": "USD",
+                                    "scenario": self.scenario.name}
+        if basis != "nominal":
+            attrs["dollar_year"] = self.dollar_year
+        return xr.DataArray(
+            cube, dims=("draw", "fiscal_year", "line"), name="amount", attrs=attrs,
+            coords=coords.assign(draw=np.arange(cube.shape[0]), fiscal_year=self.fiscal_years),
+        )
 
     def mean_cube(self, basis: Basis = "nominal") -> np.ndarray:
         """Mean amounts over draws, shape ``(years, lines)``, in ``basis`` dollars.
@@ -332,7 +388,7 @@ class Result:
         basis: Basis = "nominal",
         years: int | Sequence[int] | None = None,
         provision: str | None = None,
-    ) -> float | np.ndarray:
+    ) -> float | pd.Series:
         """Net fiscal cost over the window (outlays + revenue lost − revenue gained).
 
         Parameters
@@ -349,9 +405,13 @@ class Result:
 
         Returns
         -------
-        float or ndarray
-            A float for a deterministic run, an array of shape ``(draws,)``
-            for a Monte Carlo result, except a reduction-only one (below).
+        float or Series
+            A float for a deterministic run (:func:`~enforcecost.evaluate`);
+            for a Monte Carlo result (:func:`~enforcecost.simulate`) a Series
+            of the ``draws`` totals, indexed by draw (a RangeIndex named
+            ``draw``, the design's row) and named after ``perspective``;
+            ``np.asarray`` of it is the plain array. A reduction-only result
+            keeps no draw's totals (below).
 
         Raises
         ------
@@ -366,7 +426,9 @@ class Result:
         """
         sel = self._select(perspective, basis, years, provision)
         per_draw = self._store.total(sel)
-        return float(per_draw[0]) if self.deterministic else per_draw
+        if self.deterministic:
+            return float(per_draw[0])
+        return pd.Series(per_draw, index=_draw_index(per_draw.size), name=perspective)
 
     def quantile(
         self,
@@ -376,7 +438,7 @@ class Result:
         years: int | Sequence[int] | None = None,
         *,
         by: By = "window",
-    ) -> float | np.ndarray:
+    ) -> float | pd.Series | pd.DataFrame:
         """Quantiles over draws of the net cost, for any result (also a reduction-only one).
 
         Parameters
@@ -391,11 +453,15 @@ class Result:
 
         Returns
         -------
-        float or ndarray
-            ``by='window'``: a float for a single ``q``, else shape
-            ``(len(q),)``; ``by='year'``: shape ``(years,)`` or
-            ``(len(q), years)``, dollars. A deterministic result returns its
-            total whatever ``q``.
+        float, Series or DataFrame
+            Dollars, labelled as :meth:`pandas.Series.quantile` labels them.
+            ``by='window'``: a float for a single ``q``, else a Series
+            indexed by ``q`` (an Index named ``q``); ``by='year'``: a Series
+            indexed by ``fiscal_year`` for a single ``q``, else a DataFrame
+            with a row per fiscal year (index ``fiscal_year``) and a column
+            per ``q`` (columns named ``q``). Series are named after
+            ``perspective``. A deterministic result returns its total
+            whatever ``q``.
 
         Notes
         -----
@@ -406,13 +472,34 @@ class Result:
         their accuracy), and its :attr:`first_draws` for any other ``years``
         and for ``by='year'``.
         """
+        out, qa, sel = self._quantile_array(q, perspective, basis, years, by)
+        if by == "window":
+            if qa.ndim == 0:
+                return float(out)
+            return pd.Series(out, index=pd.Index(qa, name="q"), name=perspective)
+        fiscal = pd.Index(self.fiscal_years[sel.ymask], name="fiscal_year")
+        if qa.ndim == 0:
+            return pd.Series(out, index=fiscal, name=perspective)
+        return pd.DataFrame(np.asarray(out).T, index=fiscal,
+                            columns=pd.Index(qa, name="q"))
+
+    def _quantile_array(
+        self,
+        q: float | Sequence[float],
+        perspective: Perspective,
+        basis: Basis,
+        years: int | Sequence[int] | None,
+        by: By,
+    ) -> tuple[np.ndarray, np.ndarray, Selection]:
+        """:meth:`quantile` as arrays: shape ``()``, ``(len(q),)``, ``(years,)`` or
+        ``(len(q), years)``; the checked ``q``; the selection."""
         if by not in ("window", "year"):
             raise ValueError(f"'by' must be one of window, year: {by!r}")
         qa = np.asarray(q, dtype=np.float64)
         if qa.ndim > 1 or not np.all((qa >= 0.0) & (qa <= 1.0)):
             raise ValueError(f"'q' must be a probability or a sequence of them in [0, 1]: {q!r}")
-        out = self._store.quantile(self._select(perspective, basis, years), qa, by)
-        return float(out) if np.ndim(out) == 0 else np.asarray(out)
+        sel = self._select(perspective, basis, years)
+        return np.asarray(self._store.quantile(sel, qa, by)), qa, sel
 
     def buckets(
         self,
@@ -493,14 +580,33 @@ class Result:
 
     def annual(
         self, perspective: Perspective = "federal", basis: Basis = "nominal"
-    ) -> np.ndarray:
-        """Net cost per fiscal year, shape ``(draws, years)``.
+    ) -> pd.Series | pd.DataFrame:
+        """Net cost per fiscal year, dollars.
 
+        Returns
+        -------
+        Series or DataFrame
+            For a deterministic run (:func:`~enforcecost.evaluate`) a Series
+            indexed by ``fiscal_year``, named after ``perspective``; for a
+            Monte Carlo result a DataFrame of shape ``(draws, years)``, a row
+            per draw (RangeIndex ``draw``) and a column per fiscal year
+            (columns named ``fiscal_year``). Its rows sum to :meth:`total`.
+
+        Notes
+        -----
         A reduction-only result (``detail='summary'``) returns the rows of its
         :attr:`first_draws` (the first draws of the same design, shape
         ``(first_draws.draws, years)``): percentiles by year from them are
         those of an ordinary simulation of that many draws.
         """
+        a = self._annual_array(perspective, basis)
+        fiscal = pd.Index(self.fiscal_years, name="fiscal_year")
+        if self.deterministic:
+            return pd.Series(a[0], index=fiscal, name=perspective)
+        return pd.DataFrame(a, index=_draw_index(a.shape[0]), columns=fiscal)
+
+    def _annual_array(self, perspective: Perspective, basis: Basis) -> np.ndarray:
+        """:meth:`annual` as an array of shape ``(draws, years)``."""
         return self._store.annual(self._select(perspective, basis))
 
     def by_provision(

@@ -134,14 +134,14 @@ class SummaryStore:
     def annual(self, sel: Selection) -> np.ndarray:
         if self.first_draws is None:
             raise self._not_kept("per-draw amounts by year")
-        return self.first_draws.annual(sel.perspective, sel.basis)
+        return self.first_draws._annual_array(sel.perspective, sel.basis)
 
     def quantile(self, sel: Selection, q: np.ndarray, by: By) -> float | np.ndarray:
         totals = self._totals()
         channel = totals.kept_channel(sel.perspective, sel.basis, sel.ymask)
         if by == "year" or channel is None:  # not sketched: the first draws
-            return self._first().quantile(q.tolist(), sel.perspective, sel.basis, sel.years,
-                                          by=by)
+            return self._first()._quantile_array(q.tolist(), sel.perspective, sel.basis,
+                                                 sel.years, by)[0]
         if channel < 0:  # no ledger lines: every total is 0
             return np.zeros(q.shape)
         return np.asarray(totals.quantile(np.asarray([channel]), q)[0])
@@ -169,7 +169,7 @@ class SummaryStore:
             if channel is not None:
                 return [sketched(totals, channel, float(means[0]))]
         # not sketched: the first draws' distribution, the exact means
-        annual = self._first().annual(sel.perspective, sel.basis)
+        annual = self._first()._annual_array(sel.perspective, sel.basis)
         stats = draw_stats(annual[:, sel.ymask], by)
         for row, mean in zip(stats, means, strict=True):
             row["mean"] = float(mean)

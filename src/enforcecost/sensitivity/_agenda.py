@@ -287,7 +287,8 @@ def research_agenda(
     if basis not in BASES:
         raise ValueError(f"'basis' must be one of {list(BASES)}: {basis!r}")
     outputs = tuple(Output(perspective=p, basis=basis, years=years) for p in persp)
-    with _model(scenario, outputs, progress, backend, workers, scheduler, block_size) as model:
+    with _model(scenario, outputs, progress, backend, workers, scheduler, block_size,
+                lambda d: n * (d + 2)) as model:
         meta = _meta(model.names)
         unit = [stats.uniform(0.0, 1.0)] * len(model.names)
         res = sobol_indices(

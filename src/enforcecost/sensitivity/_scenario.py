@@ -19,7 +19,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..backends import Backend, BackendLike, InProcess, using_backend
+from ..backends import (
+    PARALLEL_MIN_RUNS,
+    Backend,
+    BackendLike,
+    InProcess,
+    auto_backend,
+    using_backend,
+)
 from ..model import run_design, uncertain_inputs
 from ..registry import registry
 from ..results import Perspective
@@ -100,7 +107,8 @@ class _QuantileModel:
     """The scenario's output (or outputs) as a function of its uncertain inputs' quantiles.
 
     With a ``backend``, each call's rows run as blocks of ``block_size`` rows
-    (default: the call split into four blocks per worker) on the backend.
+    (default: the call split into ``blocks_per_worker`` blocks per worker, four
+    unless the default backend chose the pool) on the backend.
     """
 
     def __init__(
@@ -110,8 +118,10 @@ class _QuantileModel:
         progress: Callable[[int], None] | None = None,
         backend: Backend | None = None,
         block_size: int | None = None,
+        blocks_per_worker: int = 4,
     ) -> None:
         self.scenario = scenario
+        self.blocks_per_worker = blocks_per_worker
         self.output = output
         self.progress = progress
         self.backend = backend
@@ -133,7 +143,8 @@ class _QuantileModel:
         if self.backend is None or m <= 1:
             y = self.task(u)
         else:
-            size = self.block_size or max(1, math.ceil(m / (4 * self.backend.workers)))
+            split = self.blocks_per_worker * self.backend.workers
+            size = self.block_size or max(1, math.ceil(m / split))
             blocks = [u[i : i + size] for i in range(0, m, size)]
             y = np.concatenate(list(self.backend.map_blocks(self.task, blocks)))
         if self.progress is not None:
@@ -208,12 +219,34 @@ def as_function(
 
 
 
+#: Blocks per worker each model call of a study is split into on the default backend's
+#: pool: one, because each call of the model costs about 30 ms before its first row
+#: (eo13768: 30 ms for 1 row, 65 ms for 1,024, 158 ms for 8,192), so that four blocks
+#: per worker of a batch of 8,192 runs cost more than the batch in one call.
+AUTO_STUDY_BLOCKS_PER_WORKER = 1
+
+
 @contextmanager
 def _model(
     scenario: Scenario, output: Output | tuple[Output, ...], progress: Callable[[int], None] | None,
     backend: BackendLike, workers: int | None, scheduler: str | None, block_size: int | None,
+    runs: Callable[[int], int] | None = None,
 ) -> Iterator[_QuantileModel]:
-    """The study's model, its runs on the backend of the arguments (released on exit)."""
+    """The study's model, its runs on the backend of the arguments (released on exit).
+
+    Given none of ``backend``, ``workers``, ``scheduler``: the default backend
+    (:func:`~enforcecost.backends.auto_backend`) of the study's model runs,
+    ``runs(d)`` for ``d`` uncertain inputs (at least as many as the study
+    makes), against :data:`~enforcecost.backends.PARALLEL_MIN_RUNS`.
+    """
+    per_worker = 4  # blocks per worker and call: what an explicit backend gets
+    if backend is None and workers is None and scheduler is None and runs is not None:
+        try:
+            work = int(runs(len(uncertain_inputs(scenario))))
+        except (TypeError, ValueError, OverflowError):
+            work = 0  # a bad option: the study reports it, in this process
+        backend = auto_backend(backend, workers, scheduler, work, PARALLEL_MIN_RUNS)
+        per_worker = AUTO_STUDY_BLOCKS_PER_WORKER
     with using_backend(backend, workers=workers, scheduler=scheduler) as be:
         yield _QuantileModel(scenario, output, progress,
-                             None if isinstance(be, InProcess) else be, block_size)
+                             None if isinstance(be, InProcess) else be, block_size, per_worker)

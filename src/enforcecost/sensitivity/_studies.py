@@ -141,7 +141,10 @@ def tornado(
         Address of a running Dask scheduler (``'tcp://host:8786'``).
     backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
         Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
-        results are identical on every backend.
+        results are identical on every backend. Default: the backend of
+        :func:`enforcecost.backends.default_kind` (this process, unless the
+        environment variable ``ENFORCECOST_BACKEND`` says ``processes``; see
+        :data:`~enforcecost.backends.PARALLEL_MIN_RUNS`).
     block_size : int, optional
         Runs per parallel task (default: each batch split in four per worker).
 
@@ -150,7 +153,8 @@ def tornado(
     TornadoResult
     """
     out = _output(output)
-    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size,
+                lambda d: 2 * d + 1) as model:
         d = len(model.names)
         u = np.full((2 * d + 1, d), np.nan)
         for j, name in enumerate(model.names):
@@ -244,7 +248,10 @@ def morris(
         Address of a running Dask scheduler (``'tcp://host:8786'``).
     backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
         Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
-        results are identical on every backend.
+        results are identical on every backend. Default: the backend of
+        :func:`enforcecost.backends.default_kind` (this process, unless the
+        environment variable ``ENFORCECOST_BACKEND`` says ``processes``; see
+        :data:`~enforcecost.backends.PARALLEL_MIN_RUNS`).
     block_size : int, optional
         Runs per parallel task (default: each batch split in four per worker).
 
@@ -253,7 +260,8 @@ def morris(
     ScenarioMorris
     """
     out = _output(output)
-    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size,
+                lambda d: trajectories * (d + 1)) as model:
         unit = [stats.uniform(0.0, 1.0)] * len(model.names)
         res = morris_indices(
             model, unit, trajectories, levels=levels, seed=seed, names=model.names, batch=batch
@@ -390,7 +398,10 @@ def sobol(
         Address of a running Dask scheduler (``'tcp://host:8786'``).
     backend : Backend, dask.distributed.Client or {'inprocess', 'processes', 'dask'}, optional
         Where blocks of runs go (:func:`enforcecost.parallel.get_backend`);
-        results are identical on every backend.
+        results are identical on every backend. Default: the backend of
+        :func:`enforcecost.backends.default_kind` (this process, unless the
+        environment variable ``ENFORCECOST_BACKEND`` says ``processes``; see
+        :data:`~enforcecost.backends.PARALLEL_MIN_RUNS`).
     block_size : int, optional
         Runs per parallel task (default: each batch split in four per worker).
 
@@ -399,7 +410,8 @@ def sobol(
     ScenarioSobol
     """
     out = _output(output)
-    with _model(scenario, out, progress, backend, workers, scheduler, block_size) as model:
+    with _model(scenario, out, progress, backend, workers, scheduler, block_size,
+                lambda d: n * (d + 2) * (1 + by_source)) as model:
         meta = _meta(model.names)
         unit = [stats.uniform(0.0, 1.0)] * len(model.names)
         res = sobol_indices(
