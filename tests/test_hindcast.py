@@ -129,7 +129,7 @@ def test_command_prints_the_table_and_writes_the_chart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "hc"
-    assert main(["hindcast", "--draws", "256", "--out", str(out)]) == 0
+    assert main(["hindcast", SHIPPED, "--draws", "256", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "143,470" in text
     assert "1,087,201" in text
@@ -138,6 +138,33 @@ def test_command_prints_the_table_and_writes_the_chart(
     assert {p.name for p in out.iterdir()} >= {"hindcast.csv", "hindcast.png", "hindcast.svg"}
     table = pd.read_csv(out / "hindcast.csv")
     assert len(table) == len(ec.hindcast(SHIPPED, draws=256).table)
+
+
+def test_command_without_a_scenario_covers_both_eras(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default runs the 2017 and the 2025 hindcasts: one table, a chart for each."""
+    out = tmp_path / "hc"
+    assert main(["hindcast", "--draws", "64", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "FY2017-FY2019" in text and "FY2025-FY2026" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    # FY2025 detention: ICE's published average daily population, as read in the table
+    assert re.search(r"^2025 +48,404 ", text, re.MULTILINE)
+    # a stand-in is marked and its reading stated
+    assert re.search(r"^2026~ +66,978 ", text, re.MULTILINE)
+    assert "x 365/355" in text
+    names = {p.name for p in out.iterdir()}
+    assert {"hindcast.csv", "hindcast_eo13768_as_implemented.png",
+            "hindcast_revival_as_implemented.svg"} <= names
+    table = pd.read_csv(out / "hindcast.csv")
+    assert set(table["scenario"]) == {
+        ec.load_scenario(SHIPPED).name,
+        ec.load_scenario("hindcast/revival_as_implemented").name}
+    # the stand-in's value is the series times its calendar factor: 319,980 x 365 / 355
+    row = table[(table["quantity"] == "removals_total") & (table["fiscal_year"] == 2025)]
+    assert row["actual"].item() == pytest.approx(319_980 * 365 / 355)
+    assert row["series"].item() == "ice_removals_fy2025_to_sep20_2025"
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -11,6 +11,6 @@ nothing the model reads depends on them (``tests/test_series.py``).
 from __future__ import annotations
 
 from ._compare import Hindcast, hindcast
-from ._targets import COMPARISONS, Comparison
+from ._targets import COMPARISONS, Comparison, StandIn
 
-__all__ = ["COMPARISONS", "Comparison", "Hindcast", "hindcast"]
+__all__ = ["COMPARISONS", "Comparison", "Hindcast", "StandIn", "hindcast"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from ..registry import series
 from ..results._display import clip, html_table, joined
 from ..sampling import check_seed, design
 from ..scenario import SAMPLERS, Sampler, Scenario, load_scenario
-from ._targets import COMPARISONS
+from ._targets import COMPARISONS, Comparison
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -25,8 +26,8 @@ __all__ = ["BAND", "Hindcast", "hindcast"]
 #: The band of the model's draws set beside each published value: 5th to 95th percentile.
 BAND = (0.05, 0.95)
 
-_COLUMNS = ("quantity", "label", "fiscal_year", "actual", "quality", "mean", "p5", "p95",
-            "baseline_mean", "error", "in_band", "tolerance", "within")
+_COLUMNS = ("quantity", "label", "fiscal_year", "actual", "quality", "series", "reading",
+            "mean", "p5", "p95", "baseline_mean", "error", "in_band", "tolerance", "within")
 
 
 @dataclass(frozen=True, repr=False)
@@ -41,6 +42,9 @@ class Hindcast:
         One row per comparison and fiscal year with a published value:
         ``quantity`` (the :meth:`~enforcecost.Result.pipeline` column), ``label``,
         ``fiscal_year``, ``actual`` (the published value) and its ``quality``,
+        the ``series`` it was read from and, for a stand-in (a count to a date or a
+        pace over part of the year, :class:`~enforcecost.hindcasting.StandIn`), the
+        ``reading`` that makes it a fiscal-year figure ("" otherwise),
         the model's ``mean``, ``p5`` and ``p95`` over the draws (people, cases or
         arrests a year; persons for the average daily population; cases for the
         pending stock), ``baseline_mean`` (the scenario's baseline, NaN without
@@ -131,6 +135,7 @@ class Hindcast:
                  f"seed {self.seed})",
                  "published: enforcecost series --role actual",
                  ""]
+        readings: list[str] = []
         head = f"{'FY':<6}{'published':>11}{'model mean':>12}{'90% band':>23}{'error':>8}  target"
         for c in COMPARISONS:
             t = self.table[self.table["quantity"] == c.quantity]
@@ -140,9 +145,14 @@ class Hindcast:
             for r in t.to_dict("records"):
                 band = f"{_n(r['p5'])} - {_n(r['p95'])}"
                 mark = "*" if not r["in_band"] else " "
+                if r["reading"]:
+                    readings += textwrap.wrap(
+                        f"~ FY{r['fiscal_year']} {c.label}: {r['reading']} ({r['series']})",
+                        width=80, subsequent_indent="  ")
                 verdict = ("" if c.tolerance is None else
                            f"±{c.tolerance:.0%} {'met' if r['within'] else 'MISSED'}")
-                lines.append(f"{r['fiscal_year']:<6}{_n(r['actual']):>11}{_n(r['mean']):>12}"
+                fy = f"{r['fiscal_year']}{'~' if r['reading'] else ''}"
+                lines.append(f"{fy:<6}{_n(r['actual']):>11}{_n(r['mean']):>12}"
                              f"{band:>22}{mark}{r['error']:>+8.1%}  {verdict}")
             if c.rising:
                 ok = bool(np.all(np.diff(t["mean"].to_numpy()) > 0))
@@ -150,6 +160,7 @@ class Hindcast:
                              f"{'met' if ok else 'MISSED'}")
             lines.append("")
         lines.append("* the published value lies outside the model's 90% band")
+        lines += readings
         return "\n".join(lines)
 
     def plot(self, **kwargs: Any) -> Figure:
@@ -160,6 +171,26 @@ class Hindcast:
         from ..plot import hindcast as chart
 
         return chart(self, **kwargs)
+
+
+def _published(wanted: pd.DataFrame, c: Comparison) -> pd.DataFrame:
+    """The published values a comparison reads, one per fiscal year, stand-ins scaled.
+
+    The fiscal-year series where it has the year; else the first stand-in that does.
+    """
+    frames = []
+    covered: set[int] = set()
+    for name, factor, reading in ((c.series, 1.0, ""),
+                                  *((x.series, x.factor, x.reading) for x in c.stand_ins)):
+        rows = wanted[(wanted["series"] == name) & ~wanted["fiscal_year"].isin(covered)]
+        if rows.empty:
+            continue
+        rows = rows.assign(value=rows["value"] * factor, reading=reading)
+        covered |= set(rows["fiscal_year"].astype(int).tolist())
+        frames.append(rows)
+    if not frames:
+        return pd.DataFrame(columns=["fiscal_year", "value", "quality", "series", "reading"])
+    return pd.concat(frames).sort_values("fiscal_year")
 
 
 def _n(x: Any) -> str:
@@ -220,7 +251,8 @@ def hindcast(
         raise ScenarioError(problems)
     fiscal_years = np.arange(sc.start_year, sc.start_year + sc.years)
     actual = series(role="actual")
-    wanted = actual[actual["series"].isin([c.series for c in COMPARISONS])
+    names_read = [n for c in COMPARISONS for n in (c.series, *(x.series for x in c.stand_ins))]
+    wanted = actual[actual["series"].isin(names_read)
                     & actual["fiscal_year"].isin(fiscal_years)]
     if wanted.empty:
         where = str(sc.path) if sc.path else "<code>"
@@ -235,19 +267,22 @@ def hindcast(
     flows, base = res.policy_run.flows, res.baseline_run
     rows = []
     for c in COMPARISONS:
-        pub = wanted[wanted["series"] == c.series]
+        pub = _published(wanted, c)
+        if pub.empty:
+            continue
         values = np.asarray(getattr(flows, c.quantity))
         lo, hi = np.quantile(values, BAND, axis=0)
         mean = values.mean(axis=0)
         base_mean = (np.asarray(getattr(base.flows, c.quantity)).mean(axis=0)
                      if base is not None else np.full(len(fiscal_years), np.nan))
-        for year, value, quality in zip(pub["fiscal_year"].tolist(), pub["value"].tolist(),
-                                        pub["quality"].tolist(), strict=True):
-            t = int(year) - int(fiscal_years[0])
+        for r in pub.to_dict("records"):
+            year, value = int(r["fiscal_year"]), float(r["value"])
+            t = year - int(fiscal_years[0])
             err = mean[t] / value - 1.0
             rows.append({
-                "quantity": c.quantity, "label": c.label, "fiscal_year": int(year),
-                "actual": float(value), "quality": quality, "mean": float(mean[t]),
+                "quantity": c.quantity, "label": c.label, "fiscal_year": year,
+                "actual": value, "quality": r["quality"], "series": r["series"],
+                "reading": r["reading"], "mean": float(mean[t]),
                 "p5": float(lo[t]), "p95": float(hi[t]), "baseline_mean": float(base_mean[t]),
                 "error": float(err), "in_band": bool(lo[t] <= value <= hi[t]),
                 "tolerance": np.nan if c.tolerance is None else c.tolerance,

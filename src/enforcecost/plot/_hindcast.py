@@ -45,8 +45,9 @@ _TARGET_FACE = "#E3E3E3"
 _MET, _MISSED = st.COLORS["green"], st.COLORS["vermillion"]
 
 _NOTE = ("Published values: ICE and EOIR (enforcecost series --role actual); a hollow point "
-         "rests on a weak source only. Behavioural parameters come from FY2016-and-earlier "
-         "data; the published values are compared with, never fitted. Band: 5th\u201395th "
+         "rests on a weak source only. Behavioural parameters come from data before the "
+         "order (FY2012-FY2016; for the 2025 revival FY2022-FY2024); "
+         "the published values are compared with, never fitted. Band: 5th\u201395th "
          "percentile of the draws; grey box: the published value \u00b1 the target's "
          "tolerance.")
 

@@ -202,7 +202,8 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         hindcast = {
             "intro": (f"Model: mean and 90% band of {past.draws:,} draws ({past.sampler} "
                       f"sampler, seed {past.seed}), beside the published outcomes. "
-                      "Behavioural parameters come from FY2016-and-earlier data; the "
+                      "Behavioural parameters come from data before the order "
+                      "(FY2012-FY2016; for the 2025 revival FY2022-FY2024); the "
                       "published values are compared with, never fitted. Error = model "
                       "mean / published value \u2212 1."),
             "findings": content.hindcast_findings,

@@ -97,7 +97,8 @@ def _hindcast_section(content: ReportContent) -> list[str]:
           f"The policy side's pipeline, mean and 90% band (5th to 95th percentile) of "
           f"{past.draws:,} draws ({past.sampler} sampler, seed {past.seed}), beside the "
           "published outcomes (`enforcecost series --role actual`), year by year. "
-          "Behavioural parameters come from FY2016-and-earlier data; the published values "
+          "Behavioural parameters come from data before the order (FY2012-FY2016; for "
+          "the 2025 revival FY2022-FY2024); the published values "
           "are compared with, never fitted. Error = model mean / published value - 1.", "",
           "**What the hindcast shows.** " + content.hindcast_findings, "",
           "| " + " | ".join(rows.columns) + " |",

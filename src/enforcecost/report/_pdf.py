@@ -119,7 +119,8 @@ def _hindcast_page(pdf: PdfPages, content: ReportContent) -> None:
                       family="monospace", va="bottom")
     intro = (f"Model: mean and 90% band (5th to 95th percentile) of {past.draws:,} draws "
              f"({past.sampler} sampler, seed {past.seed}). Published: enforcecost series "
-             "--role actual. Behavioural parameters come from FY2016-and-earlier data; the "
+             "--role actual. Behavioural parameters come from data before the order "
+             "(FY2012-FY2016; for the 2025 revival FY2022-FY2024); the "
              "published values are compared with, never fitted. Error = model mean / "
              "published - 1.")
     words = [*textwrap.wrap(intro, _PARAGRAPH_CHARS, break_on_hyphens=False), "",
