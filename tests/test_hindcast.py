@@ -147,7 +147,8 @@ def test_command_without_a_scenario_covers_both_eras(
     out = tmp_path / "hc"
     assert main(["hindcast", "--draws", "64", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "FY2017-FY2019" in text and "FY2025-FY2026" in text
+    assert "FY2017-FY2019" in text
+    assert "FY2025-FY2026" in text
     assert max(len(line) for line in text.splitlines()) <= 80
     # FY2025 detention: ICE's published average daily population, as read in the table
     assert re.search(r"^2025 +48,404 ", text, re.MULTILINE)

@@ -22,8 +22,15 @@ from .hindcasting import Hindcast, hindcast
 from .model import evaluate, simulate
 from .provisions import PROVISIONS
 from .registry import Parameter, Window, nonmonetized, parameters, registry, series, series_info
-from .results import PERSPECTIVES, Result, compare
-from .scenario import RunConfig, Scenario, Setting, load_scenario, shipped_scenarios
+from .results import PERSPECTIVES, EraComparison, Result, compare, compare_eras
+from .scenario import (
+    RunConfig,
+    Scenario,
+    Setting,
+    budget_authority,
+    load_scenario,
+    shipped_scenarios,
+)
 from .sensitivity import Output, as_function, morris, research_agenda, sobol, tornado
 from .vocab import BASES
 
@@ -31,6 +38,7 @@ __all__ = [
     "BASES",
     "PERSPECTIVES",
     "PROVISIONS",
+    "EraComparison",
     "Hindcast",
     "Output",
     "Parameter",
@@ -43,7 +51,9 @@ __all__ = [
     "Window",
     "__version__",
     "as_function",
+    "budget_authority",
     "compare",
+    "compare_eras",
     "evaluate",
     "hindcast",
     "load_scenario",

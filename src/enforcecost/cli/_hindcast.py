@@ -23,7 +23,7 @@ __all__ = ["DEFAULT", "DEFAULTS", "add_parser", "hindcast_command"]
 DEFAULTS = ("hindcast/eo13768_as_implemented", "hindcast/revival_as_implemented")
 DEFAULT = DEFAULTS[0]
 
-_EPILOG = f"""\
+_EPILOG = """\
 Runs the scenario's policy side on the draws 'enforcecost run' uses and prints,
 for each published series and fiscal year, the published value, the model's
 mean and 90% band, the error (mean / published - 1) and the target: arrests
@@ -34,8 +34,9 @@ per scenario, hindcast_<name>.png/.svg). Without a scenario, runs both shipped
 hindcasts: EO 13768 in FY2017-FY2019 and its 2025 revival in FY2025-FY2026.
 Behavioural parameters come from data before each order (FY2012-FY2016; for the
 revival FY2022-FY2024); the published outcomes are compared with, never fitted.
-Stand-ins (a count to a date, a pace over part of a year) are marked ~. Exit 0 whether targets are met or
-missed (the table says which), 2 for a bad scenario or option.
+Stand-ins (a count to a date, a pace over part of a year) are marked ~.
+Exit 0 whether targets are met or missed (the table says which), 2 for a bad
+scenario or option.
 
 examples:
   enforcecost hindcast                                 both shipped hindcasts

@@ -60,6 +60,7 @@ from typing import Any
 from . import _style as _st
 from ._compare import compare
 from ._distribution import distribution
+from ._eras import eras
 from ._fan import fan
 from ._hindcast import hindcast
 from ._morris import morris
@@ -73,6 +74,7 @@ from ._waterfall import waterfall
 __all__ = [
     "compare",
     "distribution",
+    "eras",
     "fan",
     "hindcast",
     "morris",

@@ -32,6 +32,7 @@ from ._cells import format_millions, money_words
 from ._content import ReportContent
 from ._labels import provision_label, scenario_files
 from ._registry_view import ELLIPSIS, short_citation
+from ._sections import section_data
 
 __all__ = ["SIGN_CONVENTION", "brief_data", "cbo_cell", "provision_basis", "write_html",
            "write_typst_pdf"]
@@ -183,7 +184,7 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         dollars over the window), ``drivers``, ``nonmonetized``, ``tables``
         (CBO cells by perspective), ``sign_convention``, ``charts`` (file stems),
         ``basis``, ``uncertainty``, ``research_first``, ``references`` and
-        ``hindcast`` (None without one).
+        ``hindcast`` (None without one) and ``sections`` (:mod:`._sections`).
     """
     res = content.result
     sc = res.scenario
@@ -232,7 +233,7 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         "tables": [{"perspective": PERSPECTIVE_LABELS[p],
                     **_table(content.tables[f"{p}_nominal"])} for p in content.perspectives],
         "sign_convention": SIGN_CONVENTION,
-        "charts": [c for c in content.charts if c != "hindcast"],
+        "charts": [c for c in content.charts if c not in ("hindcast", "eras")],
         "basis": [{"name": provision_label(p), "title": t, "text": b}
                   for p in sc.provisions for t, b in [provision_basis(p)]],
         "uncertainty": [ln.strip().replace("`", "") for ln in content.assumption_lines],
@@ -240,6 +241,8 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         "references": _references(content),
         "hindcast": hindcast,
         "hindcast_chart": "hindcast" in content.charts,
+        "sections": [{**section_data(x), "chart": x.chart if x.chart in content.charts
+                      else None} for x in content.sections],
     }
 
 
@@ -253,7 +256,8 @@ def write_html(data: Mapping[str, Any], figdir: Path, path: Path) -> None:
     import jinja2
 
     svgs = {}
-    for name in [*data["charts"], *(["hindcast"] if data["hindcast_chart"] else [])]:
+    for name in [*data["charts"], *(["hindcast"] if data["hindcast_chart"] else []),
+                 *(x["chart"] for x in data["sections"] if x["chart"])]:
         text = (figdir / f"{name}.svg").read_text(encoding="utf-8")
         svgs[name] = text[text.index("<svg"):]  # drop the XML prolog and doctype
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)

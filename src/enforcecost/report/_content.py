@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..hindcasting import Hindcast, hindcast
+from ..model import evaluate, simulate
 from ..results import PrecisionWarning, Result
+from ..results._eras import EraComparison
 from ..results._headline import HEADLINE, HEADLINE_BASIS, HEADLINE_COLUMNS, HEADLINE_WORDS
-from ..scenario import Sampler, Scenario, shipped_scenarios
+from ..scenario import Sampler, Scenario, load_scenario, shipped_scenarios
 from ..sensitivity import research_agenda, tornado
 from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
 from ._cells import money_words
@@ -28,6 +30,7 @@ from ._frames import parameters_used
 from ._hindcast_view import hindcast_findings, hindcast_rows
 from ._labels import perspectives_with_lines
 from ._manifest import RunManifest, run_manifest, scenario_record
+from ._sections import Section, budget_section, era_section, eras_of
 from ._sensitivity_view import agenda_shares
 
 if TYPE_CHECKING:
@@ -102,6 +105,11 @@ class ReportContent:
         Its table as the reports show it (:func:`._hindcast_view.hindcast_rows`).
     hindcast_findings : str
         What it shows, in one paragraph ('' without a hindcast).
+    sections : tuple of Section
+        The sections the scenario asks for (:mod:`._sections`): budget authority and
+        outlays (with ``[appropriations]``), two eras (with ``compare_with``).
+    eras : EraComparison or None
+        The two eras compared (with ``compare_with``), for the chart.
     """
 
     result: Result
@@ -121,6 +129,8 @@ class ReportContent:
     hindcast_findings: str = ""
     assumption_lines: tuple[str, ...] = ()
     agenda: ResearchAgenda | None = None
+    sections: tuple[Section, ...] = ()
+    eras: EraComparison | None = None
 
     @property
     def policy_parameters(self) -> pd.DataFrame:
@@ -139,9 +149,10 @@ class ReportContent:
         )
 
 
-def chart_names(res: Result, tornado: bool, hindcast: bool = False) -> tuple[str, ...]:
+def chart_names(res: Result, tornado: bool, hindcast: bool = False,
+                eras: bool = False) -> tuple[str, ...]:
     """The charts of a report, by file stem, in the order they are shown (the
-    ``hindcast`` chart is shown in its own section)."""
+    ``hindcast`` and ``eras`` charts are shown in their own sections)."""
     names = ["stacked_federal", "fan_federal"]
     if res.has_baseline:
         names.append("waterfall_federal")
@@ -152,6 +163,8 @@ def chart_names(res: Result, tornado: bool, hindcast: bool = False) -> tuple[str
         names.append("tornado_federal")
     if hindcast:
         names.append("hindcast")
+    if eras:
+        names.append("eras")
     return tuple(names)
 
 
@@ -286,6 +299,12 @@ def report_content(
     )
     record = scenario_record(res, sampler=sampler, seed=seed)
     past = run_hindcast(res, sampler=sampler, seed=seed)
+    sections = [b for b in (budget_section(res),) if b is not None]
+    eras = None
+    if sc.compare_with:
+        other = _other_era(res, sc.compare_with, sampler=sampler, seed=seed)
+        eras = eras_of(res, other)
+        sections.append(era_section(res, other))
     return ReportContent(
         result=res,
         headline=_headline(res),
@@ -294,7 +313,7 @@ def report_content(
         percentiles=percentiles,
         tornado=tor,
         drivers_table=drivers_table,
-        charts=chart_names(res, tor is not None, past is not None),
+        charts=chart_names(res, tor is not None, past is not None, eras is not None),
         parameters=params,
         nonmonetized=res.nonmonetized(),
         pipeline=res.pipeline(),
@@ -304,4 +323,21 @@ def report_content(
         hindcast_findings="" if past is None else hindcast_findings(past),
         assumption_lines=_assumption_lines(agenda),
         agenda=agenda,
+        sections=tuple(sections),
+        eras=eras,
     )
+
+
+def _other_era(res: Result, path: str, *, sampler: str | None,
+               seed: int | None) -> Result:
+    """The scenario ``compare_with`` names, run as the reported result was run.
+
+    Central values for a central-values result; otherwise the same number of draws,
+    ``seed`` and ``sampler`` as given to the report, else the other scenario's own.
+    """
+    other = load_scenario(path)
+    if res.deterministic:
+        return evaluate(other)
+    kind = other.run.sampler if sampler is None else cast(Sampler, sampler)
+    return simulate(other, draws=res.draws, seed=other.run.seed if seed is None else seed,
+                    sampler=kind)

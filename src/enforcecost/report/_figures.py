@@ -37,6 +37,9 @@ def draw_charts(content: ReportContent) -> dict[str, Figure]:
         draw["tornado_federal"] = lambda: plot.tornado(tor, headline=res)
     if past is not None:
         draw["hindcast"] = lambda: plot.hindcast(past)
+    eras = content.eras
+    if eras is not None:
+        draw["eras"] = lambda: plot.eras(eras)
     return {name: _figure(draw[name]()) for name in content.charts}
 
 

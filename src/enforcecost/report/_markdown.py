@@ -54,7 +54,9 @@ def report_markdown(content: ReportContent) -> str:
                units_line(res, "nominal"), "",
                markdown_table(table.rename(index=provision_label)), ""]
     md += ["## Charts", ""]
-    md += [f"![{name}](figures/{name}.png)" for name in content.charts if name != "hindcast"]
+    md += [f"![{name}](figures/{name}.png)" for name in content.charts
+           if name not in ("hindcast", "eras")]
+    md += _sections(content)
     md += _hindcast_section(content)
     if content.tornado is not None:
         md += ["", "## What drives the federal estimate (one at a time)", "",
@@ -86,6 +88,19 @@ def report_markdown(content: ReportContent) -> str:
            for _, r in content.nonmonetized.iterrows()]
     md += ["", f"*enforcecost {__version__}; see manifest.json to rerun this report.*", ""]
     return "\n".join(md)
+
+
+def _sections(content: ReportContent) -> list[str]:
+    """The scenario's own sections (budget authority, two eras): paragraph, table, chart."""
+    md: list[str] = []
+    for sec in content.sections:
+        md += ["", f"## {sec.title}", "", sec.intro, "",
+               "| " + " | ".join(sec.header) + " |",
+               "|" + "---|" * len(sec.header)]
+        md += ["| " + " | ".join(r) + " |" for r in sec.rows]
+        if sec.chart and sec.chart in content.charts:
+            md += ["", f"![{sec.chart}](figures/{sec.chart}.png)"]
+    return md
 
 
 def _hindcast_section(content: ReportContent) -> list[str]:

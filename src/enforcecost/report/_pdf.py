@@ -19,6 +19,7 @@ from ._content import ReportContent
 from ._hindcast_view import hindcast_lines
 from ._labels import scenario_files, units_line
 from ._render import render_table
+from ._sections import Section
 
 __all__ = ["write_pdf"]
 
@@ -137,6 +138,21 @@ def _hindcast_page(pdf: PdfPages, content: ReportContent) -> None:
     pdf.savefig(page)  # type: ignore[no-untyped-call]
 
 
+def _section_lines(sec: Section) -> list[str]:
+    """A section as monospaced lines: its paragraph wrapped, then its table aligned."""
+    widths = [max(len(str(r[i])) for r in (sec.header, *sec.rows))
+              for i in range(len(sec.header))]
+    first = min(widths[0], 48)
+
+    def line(cells: tuple[str, ...]) -> str:
+        head = str(cells[0])[:first].ljust(first)
+        return "  ".join([head, *(str(c).rjust(w) for c, w in zip(cells[1:], widths[1:],
+                                                                    strict=True))])
+
+    return [*textwrap.wrap(sec.intro, 150, break_on_hyphens=False), "",
+            line(sec.header), "-" * len(line(sec.header)), *(line(r) for r in sec.rows)]
+
+
 def _top(page: Figure, text: Text) -> float:
     """Where ``text`` ends at the top, as a fraction of the page's height."""
     box = text.get_window_extent()
@@ -152,6 +168,8 @@ def write_pdf(content: ReportContent, figures: Mapping[str, Figure], path: Path)
         for name, fig in figures.items():
             if name != "hindcast":  # drawn on its own page, with its table
                 pdf.savefig(fig)
+        for sec in content.sections:
+            _text_pages(pdf, sec.title, _section_lines(sec), size=6.0)
         _hindcast_page(pdf, content)
         drivers = _driver_lines(content)
         if drivers:

@@ -337,6 +337,24 @@ def _hindcast_sheet(content: ReportContent) -> _Sheet | None:
     )
 
 
+def _section_sheets(content: ReportContent) -> list[_Sheet]:
+    """A sheet per section of the scenario (budget authority; two eras), in dollars."""
+    sheets = []
+    for sec in content.sections:
+        frame = sec.frame.reset_index()
+        numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+        sheets.append(_Sheet(
+            name=sec.id,
+            title=f"{sec.title} ({sec.unit})",
+            note=sec.intro,
+            frame=frame,
+            index_columns=frame.shape[1] - len(numbers),
+            units=dict.fromkeys(numbers, sec.unit.split(" (")[0]),
+            formats={"fiscal_year": YEAR, **dict.fromkeys(numbers, COUNT)},
+        ))
+    return sheets
+
+
 def _basis_words(res: Result, basis: Basis) -> str:
     """``'real: constant 2017 dollars'`` (``'nominal (then-year) dollars'`` says its name)."""
     words = basis_words(res, basis)
@@ -408,6 +426,7 @@ def write_workbook(content: ReportContent, path: Path, *, dated: bool = True) ->
         _parameters_sheet(content),
         _pipeline_sheet(content),
         _nonmonetized_sheet(content),
+        *_section_sheets(content),
         *[s for s in (_hindcast_sheet(content),) if s is not None],
     ]
     book = Workbook()

@@ -31,6 +31,9 @@ Layout (private modules behind this facade):
 """
 
 from ..vocab import PERSPECTIVES, Perspective
+from ._eras import ERA_QUANTITIES as ERA_QUANTITIES
+from ._eras import EraComparison as EraComparison
+from ._eras import compare_eras as compare_eras
 from ._headline import HEADLINE as HEADLINE
 from ._headline import HEADLINE_BASIS as HEADLINE_BASIS
 from ._headline import HEADLINE_WHY as HEADLINE_WHY
@@ -52,10 +55,12 @@ from ._totals import Totals
 __all__ = [
     "ALL_ITEMS",
     "ALL_PROVISIONS",
+    "ERA_QUANTITIES",
     "HEADLINE",
     "HEADLINE_BASIS",
     "HEADLINE_WHY",
     "PERSPECTIVES",
+    "EraComparison",
     "Means",
     "Perspective",
     "PrecisionWarning",
@@ -64,5 +69,6 @@ __all__ = [
     "Run",
     "Totals",
     "compare",
+    "compare_eras",
     "headline_value",
 ]

@@ -52,6 +52,8 @@ them), :mod:`._settings` (a ``[parameters]`` entry), :mod:`._schedules` (a
 schedule by fiscal year and its rules), :mod:`._types` (the
 scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
 
+    i9_audits_per_year = "registry"   # the registry's value back (drops an inherited one)
+
     [appropriations.ice_detention]    # money above the levers' funded level (budget authority)
     enacted = "pl119_21_sec90003_detention"   # from data/appropriations_2025.toml, or:
     # account = "detention"; budget_authority = {2030 = 9.0e9}; source = "..."
@@ -61,7 +63,13 @@ scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
 
 from __future__ import annotations
 
-from ._appropriations import ACCOUNTS, Appropriation, appropriations_data, budget_table
+from ._appropriations import (
+    ACCOUNTS,
+    Appropriation,
+    appropriations_data,
+    budget_authority,
+    budget_table,
+)
 from ._files import MAX_DEPTH, load_scenario, shipped_scenarios
 from ._rules import (
     MAX_DRAWS,
@@ -87,6 +95,7 @@ __all__ = [
     "Schedule",
     "Setting",
     "appropriations_data",
+    "budget_authority",
     "budget_table",
     "correlation_draws_needed",
     "correlation_draws_problems",

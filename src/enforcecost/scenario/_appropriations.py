@@ -57,6 +57,7 @@ __all__ = [
     "EVEN",
     "Appropriation",
     "appropriations_data",
+    "budget_authority",
     "budget_table",
     "outlay_settings",
     "parse_appropriations",
@@ -307,3 +308,29 @@ def budget_table(apps: tuple[Appropriation, ...]) -> pd.DataFrame:
     columns = ["appropriation", "account", "law", "spend_out", "fiscal_year",
                "budget_authority", "outlays"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def budget_authority(scenario: Any) -> pd.DataFrame:
+    """A scenario's appropriations: budget authority and outlays by fiscal year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with ``[appropriations]`` tables (none: an empty frame).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`budget_table` of ``scenario.appropriations``, nominal dollars:
+        one row per appropriation and fiscal year, with ``budget_authority`` and
+        the ``outlays`` its spend-out rule gives (outlays after the window included).
+
+    Examples
+    --------
+    >>> import enforcecost as ec
+    >>> sc = ec.load_scenario("revival_2025/revival_as_enacted")
+    >>> t = ec.budget_authority(sc)
+    >>> round(t.loc[t["appropriation"] == "detention", "budget_authority"].sum() / 1e9, 1)
+    45.0
+    """
+    return budget_table(tuple(scenario.appropriations))

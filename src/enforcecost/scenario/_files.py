@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScenarioError, suggest
+from ..registry import registry
 from ._appropriations import Appropriation, outlay_settings, parse_appropriations
 from ._rules import RUN, SCENARIO, is_int
 from ._settings import Setting, parse_setting, parse_settings
@@ -29,6 +30,9 @@ __all__ = ["MAX_DEPTH", "load_scenario", "shipped_scenarios"]
 #: own baseline, and so on): inheritance deeper than this is a mistake, and
 #: the chain is read without recursing deeper than this.
 MAX_DEPTH = 32
+#: A ``[parameters]`` entry of this value takes the registry's value back, dropping what
+#: a file it extends set (``i9_audits_per_year = "registry"``).
+REGISTRY = "registry"
 _TABLES = ("appropriations", "correlation", "parameters", "run", "scenario")
 
 
@@ -212,9 +216,24 @@ def _collect(path: Path, problems: list[Problem], chain: tuple[Path, ...]) -> _R
         if name in raw.parameters:  # overridden here, but the parent's value must be valid too
             parent_spec, parent_file = raw.parameters[name]
             problems += parse_setting(name, parent_spec, parent_file)[1]
+        if spec == REGISTRY:  # back to the registry's value: drop what a parent set
+            if name not in registry():  # reported as any unknown name is
+                problems += parse_setting(name, spec, where)[1]
+            raw.parameters.pop(name, None)
+            continue
         raw.parameters[name] = (spec, where)
     if isinstance(sc.get("baseline"), str):
         raw.baseline = (sc["baseline"], path)
+    if sc.get("compare_with") == "":  # none (a file extended may have named one)
+        raw.scenario["compare_with"] = None
+    elif isinstance(sc.get("compare_with"), str):  # resolved against this file
+        other = _locate(sc["compare_with"], path)
+        if other is None:
+            problems.append(Problem(where, "[scenario] compare_with",
+                                    "no such file (relative to this file) or shipped scenario",
+                                    sc["compare_with"]))
+        else:
+            raw.scenario["compare_with"] = str(other.resolve())
     raw.correlations += tables.get("correlation", [])
     for name, spec in tables["appropriations"].items():
         raw.appropriations[name] = (spec, where)  # this file's table wins over a parent's

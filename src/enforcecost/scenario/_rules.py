@@ -188,6 +188,10 @@ SCENARIO = Table({
     "provisions": Key("the provisions to cost", _provisions),
     "extends": Key("a scenario file to inherit from", _file_name),
     "baseline": Key("the scenario the impact is measured against", _file_name),
+    "compare_with": Key("a scenario of another era, set beside this one in its report "
+                        "(a file relative to this one, or a shipped name; None: none)",
+                        _must(lambda v: v is None or isinstance(v, str),
+                              "must be a file name")),
     "hindcast": Key("whether the policy side is a past that published outcomes can check "
                     "(enforcecost hindcast; the report adds its section)",
                     _must(lambda v: isinstance(v, bool), "must be true or false")),

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import Problem, ScenarioError
 from ..provisions import PROVISIONS
 from ..registry import registry
+from ._appropriations import Appropriation
 from ._rules import (
     RUN,
     SCENARIO,
@@ -27,7 +28,6 @@ from ._rules import (
     correlation_draws_problems,
     is_int,
 )
-from ._appropriations import Appropriation
 from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
@@ -107,6 +107,9 @@ class Scenario:
         True when the policy side describes years already past, as they were
         carried out: :func:`~enforcecost.hindcast` compares it with published
         outcomes, and its report has a hindcast section (default False).
+    compare_with : str or None
+        A scenario of another era (a file, resolved by the loader, or a shipped
+        name) that its report sets beside this one (:func:`~enforcecost.compare_eras`).
     appropriations : tuple of Appropriation
         The file's ``[appropriations]`` tables, resolved (budget authority and
         its spend-out; :func:`~enforcecost.budget_authority`). Their outlays are
@@ -132,6 +135,7 @@ class Scenario:
     path: Path | None = None
     correlations: Sequence[Any] = ()
     hindcast: bool = False
+    compare_with: str | None = None
     appropriations: tuple[Appropriation, ...] = field(default=(), repr=False)
     files: tuple[Path, ...] = field(default=(), compare=False, repr=False)
     #: What the scenario held when made with ``path`` (see :attr:`modified`): private
