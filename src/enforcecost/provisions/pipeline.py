@@ -46,16 +46,17 @@ return) and are removed in the year; the rest get a notice to appear (NTA).
 
 **Border-origin caseload** (exogenous, unchanged by the order):
 ``border_apprehensions`` a year (U.S. Border Patrol) of whom ``detention_share`` ×
-``border_detention_ratio`` are booked into ICE detention, ``border_court_receipts_per_apprehension`` become
-immigration-court receipts and ``border_removals_per_apprehension`` are removed by
-ICE without passing through the interior flows.
+``border_detention_ratio`` are booked into ICE detention,
+``border_court_receipts_per_apprehension`` become immigration-court receipts and
+``border_removals_per_apprehension`` are removed by ICE without passing through the
+interior flows.
 
 **Detention.** ``detention_share`` of interior arrestees (and ``detention_share`` ×
-``border_detention_ratio`` of border apprehensions) need ``detention_days`` bed-days each. The average daily population (ADP) is
-bounded by the funded beds with the overrun ICE ran before the order:
-(``detention_beds`` + the beds funded that year) × (1 + ``detention_overrun_share``)
-× 365 bed-days. Above it,
-interior and border-origin detainees alike are released in the same proportion.
+``border_detention_ratio`` of border apprehensions) need ``detention_days`` bed-days
+each. The average daily population (ADP) is bounded by the funded beds with the
+overrun ICE ran before the order: (``detention_beds`` + the beds funded that year) ×
+(1 + ``detention_overrun_share``) × 365 bed-days. Above it, interior and border-origin
+detainees alike are released in the same proportion.
 Of the interior arrestees not held (released over capacity, or never detained),
 ``atd_placement_share`` are enrolled in alternatives to detention (``atd_people``);
 the rest are released on bond, recognizance or an order of supervision without
@@ -191,7 +192,8 @@ class Flows:
 #: The unit of each :class:`Flows` field (``/yr``: a flow in the fiscal year; otherwise
 #: a stock at its end, or an average over it for ``adp``).
 FLOW_UNITS: dict[str, str] = {
-    "officers": "officers", "officer_target": "officers", "hires": "officers/yr", "officer_years": "officer-yr/yr",
+    "officers": "officers", "officer_target": "officers", "hires": "officers/yr",
+    "officer_years": "officer-yr/yr",
     "arrests": "arrests/yr", "arrests_custodial": "arrests/yr",
     "arrests_at_large": "arrests/yr", "demand": "arrests/yr",
     "summary_removals": "persons/yr", "notices_to_appear": "cases/yr",

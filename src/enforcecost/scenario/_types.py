@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import Problem, ScenarioError
 from ..provisions import PROVISIONS
 from ..registry import registry
+from ._appropriations import Appropriation
 from ._rules import (
     RUN,
     SCENARIO,
@@ -27,7 +28,6 @@ from ._rules import (
     correlation_draws_problems,
     is_int,
 )
-from ._appropriations import Appropriation
 from ._schedules import window_problems
 from ._settings import Setting, parse_settings
 
@@ -109,7 +109,7 @@ class Scenario:
         outcomes, and its report has a hindcast section (default False).
     appropriations : tuple of Appropriation
         The file's ``[appropriations]`` tables, resolved (budget authority and
-        its spend-out; :func:`~enforcecost.budget_authority`). Their outlays are
+        its spend-out; :func:`~enforcecost.scenario.budget_table`). Their outlays are
         already in ``parameters`` (``appropriation_outlays_<account>``), set by the
         loader: this field is their record, for reports.
 
