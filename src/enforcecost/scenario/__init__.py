@@ -58,7 +58,7 @@ scenario types) and :mod:`._files` (files, ``extends`` and ``baseline``).
     enacted = "pl119_21_sec90003_detention"   # from data/appropriations_2025.toml, or:
     # account = "detention"; budget_authority = {2030 = 9.0e9}; source = "..."
     share = 1.0                       # the part for this account (a lump sum split)
-    spend_out = "cbo_house_judiciary_2025"    # a profile of the data file, or "even"
+    spend_out = "cbo_house_judiciary_2025"    # a profile of the data file, "even" or "annual"
 """
 
 from __future__ import annotations

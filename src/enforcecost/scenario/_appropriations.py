@@ -38,6 +38,7 @@ Budget authority of year ``s`` outlays ``BA_s × share × f_k`` in year ``s + k`
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ class Appropriation:
     available_through : int or None
         Last fiscal year the money may be obligated.
     spend_out : str
-        The spend-out rule: a profile name or :data:`EVEN`.
+        The spend-out rule: a profile name, :data:`EVEN` or :data:`ANNUAL`.
     fractions : tuple of float
         Share of a year's budget authority outlaid in that year, the next, ...
     law : str
@@ -160,7 +161,16 @@ def _checks(v: Any, ok: bool, rule: str) -> Iterator[tuple[str, Any]]:
 def _schedule_ok(v: Any) -> bool:
     return (isinstance(v, Mapping) and bool(v) and all(
         isinstance(k, str) and k.isdigit() and 1900 <= int(k) <= YEAR_MAX
-        and is_number(x) and as_float(x) >= 0 for k, x in v.items()))
+        and is_number(x) and 0 <= as_float(x) < math.inf for k, x in v.items()))
+
+
+def _spend_out(v: Any) -> Iterator[tuple[str, Any]]:
+    rules = (f"'{EVEN}', '{ANNUAL}' or a [spend_out] profile of the data file ("
+             + ", ".join(_profiles()) + ")")
+    if v is None:  # absent (TOML has no null): no value to show
+        yield f"required: {rules}", ...
+    elif not (isinstance(v, str) and (v in (EVEN, ANNUAL) or v in _profiles())):
+        yield f"must be {rules}", v
 
 
 #: ``[appropriations.<name>]``: one appropriation of the scenario.
@@ -170,21 +180,19 @@ APPROPRIATION = Table({
                                      "must name an [appropriation] of the data file"
                                      + (suggest(v, _enacted()) if isinstance(v, str) else ""))),
     "account": Key("what the money buys",
-                   lambda v: _checks(v, v in ACCOUNTS,
+                   lambda v: _checks(v, isinstance(v, str) and v in ACCOUNTS,
                                      f"must be one of {', '.join(ACCOUNTS)}")),
     "budget_authority": Key("budget authority by fiscal year, nominal dollars",
-                            lambda v: _checks(v, _schedule_ok(v),
-                                              "must be a table {fiscal year = dollars >= 0}")),
+                            lambda v: _checks(
+                                v, _schedule_ok(v),
+                                "must be a table {fiscal year = finite dollars >= 0}")),
     "available_through": Key("last fiscal year the money may be obligated",
                              lambda v: _checks(v, is_int(v) and 1900 <= v <= YEAR_MAX,
                                                "must be a fiscal year")),
     "share": Key("the part of it for this account",
                  lambda v: _checks(v, is_number(v) and 0.0 < as_float(v) <= 1.0,
                                    "must be a number in (0, 1]")),
-    "spend_out": Key("the spend-out rule", lambda v: _checks(
-        v, v in (EVEN, ANNUAL) or (isinstance(v, str) and v in _profiles()),
-        f"must be '{EVEN}', '{ANNUAL}' or a [spend_out] profile of the data file ("
-        + ", ".join(_profiles()) + ")"), required=True),
+    "spend_out": Key("the spend-out rule", _spend_out, required=True),
     "source": Key("where a stated amount comes from",
                   lambda v: _checks(v, _is_text(v), "must be a non-blank string")),
     "note": Key("the basis of a share or an amount",
@@ -232,7 +240,7 @@ def _completeness(spec: Mapping[str, Any], where: str, key: str) -> list[Problem
     through = spec.get("available_through", data.get("available_through"))
     if spec["spend_out"] == EVEN and through is None:
         return [Problem(where, f"{key} available_through",
-                        f"required with spend_out = '{EVEN}'", None)]
+                        f"required with spend_out = '{EVEN}'")]
     ba = spec.get("budget_authority", data.get("budget_authority", {}))
     if spec["spend_out"] == EVEN and any(int(y) > through for y in ba):
         return [Problem(where, f"{key} available_through",

@@ -112,7 +112,7 @@ class Scenario:
         name) that its report sets beside this one (:func:`~enforcecost.compare_eras`).
     appropriations : tuple of Appropriation
         The file's ``[appropriations]`` tables, resolved (budget authority and
-        its spend-out; :func:`~enforcecost.budget_authority`). Their outlays are
+        its spend-out; :func:`~enforcecost.scenario.budget_table`). Their outlays are
         already in ``parameters`` (``appropriation_outlays_<account>``), set by the
         loader: this field is their record, for reports.
 
