@@ -336,6 +336,24 @@ def test_detention_money_buys_beds_at_the_grown_bed_day_cost(growth: float, t: i
     assert (beds[:, others] == lever).all()
 
 
+@pytest.mark.parametrize("cost", [0.0, 5e-324])
+def test_money_at_a_degenerate_unit_cost_buys_nothing(cost: float) -> None:
+    """A unit cost of zero, or one so small the quotient overflows, prices nothing: the
+    capacity stays at the lever and every flow stays finite (no inf - inf downstream)."""
+    money = _money(2, 1, 1.0e9)
+    p = _params(appropriation_outlays_personnel=money, officer_annual_cost=cost,
+                support_staff_annual_cost=cost, hires_per_year_max=np.inf,
+                appropriation_outlays_detention=money, bed_day_cost=cost,
+                appropriation_outlays_courts=money, immigration_court_cost_per_judge_year=cost)
+    f = run_pipeline(p, YEARS)
+    lever = INPUTS["ero_officers_baseline"].value + INPUTS["ero_officers_added"].value
+    assert (f.officer_target == lever).all()
+    assert (f.detention_beds == INPUTS["detention_beds"].value).all()
+    assert (f.immigration_judges == INPUTS["immigration_judges"].value).all()
+    for name in ("officers", "officer_years", "arrests", "detention_adp", "removals"):
+        assert np.isfinite(getattr(f, name)).all(), name
+
+
 def test_detention_money_at_the_registry_growth_rate() -> None:
     m = 2.0e9
     p = _params(appropriation_outlays_detention=_money(2, 4, m))

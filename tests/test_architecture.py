@@ -48,9 +48,12 @@ ALLOWED: dict[str, set[str]] = {
 #: the workbook is the report's, and a method on the result is where a user looks.
 #: ``Result.headline`` and ``compare`` show the central-values estimate beside the
 #: headline mean, one deterministic run of the same scenario (a lazy ``evaluate``).
+#: ``EraComparison.plot`` is a thin method over ``plot.eras`` (a lazy import), as
+#: ``Hindcast.plot`` is over ``plot.hindcast``: a method on the object is where a user looks.
 EXCEPTIONS: dict[str, set[str]] = {"scenario/_files.py": {"model"},
                                    "results/_result.py": {"report"},
-                                   "results/_headline.py": {"model"}}
+                                   "results/_headline.py": {"model"},
+                                   "results/_eras.py": {"plot"}}
 #: Modules outside the layers: the facade, entry points and the Dask/forkserver aliases.
 OUTSIDE = {"__init__", "__main__", "_version", "parallel"}
 

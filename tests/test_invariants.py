@@ -191,6 +191,9 @@ MONEY_LINES: dict[tuple[str, ...], set[tuple[str, str]]] = {
         ("reimbursement_2025", "reimbursement grants paid (federal outlay)"),
         ("reimbursement_2025", "reimbursement grants received (state and local gain)"),
     },
+    ("appropriation_outlays_operations",): {
+        ("operations_2025", "ICE operations outlays (transport, IT, fleet, facilities, other)"),
+    },
 }
 
 

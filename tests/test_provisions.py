@@ -678,8 +678,9 @@ def test_every_provision_is_hand_checked_here() -> None:
         "hiring", "removals", "detainers", "partnerships_287g", "sanctuary", "worksite",
         "entry_fines", "visa_sanctions", "victims_office", "reporting", "tax_base",
     }
-    # The 2025 provisions are hand-checked in tests/test_fees_2025.py.
-    elsewhere = {"fees_2025", "reimbursement_2025"}
+    # The 2025 provisions are hand-checked in tests/test_fees_2025.py (fees, reimbursement)
+    # and tests/test_appropriations.py (operations: the nominal schedule, deflated).
+    elsewhere = {"fees_2025", "reimbursement_2025", "operations_2025"}
     assert tested | elsewhere == set(ec.PROVISIONS)
 
 

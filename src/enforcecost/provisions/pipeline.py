@@ -401,11 +401,13 @@ def run_pipeline(p: Params, years: int) -> Flows:
 def _funded(money: FloatArray, unit_cost: FloatArray) -> FloatArray:
     """Units ``money`` buys at ``unit_cost`` each.
 
-    None without money, and none at a unit cost of zero (a degenerate input that
-    prices nothing: the capacity it would buy is not a number the model can use).
+    None without money, and none at a unit cost of zero or so near zero that the
+    quotient overflows (a degenerate input that prices nothing: the capacity it would
+    buy is not a number the model can use).
     """
-    with np.errstate(all="ignore"):  # a cost near zero buys an unlimited capacity (inf)
-        return np.where((money > 0.0) & (unit_cost > 0.0), money / unit_cost, 0.0)
+    with np.errstate(all="ignore"):
+        units = np.divide(money, unit_cost)
+        return np.where((money > 0.0) & (unit_cost > 0.0) & np.isfinite(units), units, 0.0)
 
 
 def _officer_target(baseline: FloatArray, added: FloatArray, money: FloatArray,
