@@ -50,7 +50,7 @@ def hindcast_rows(h: Hindcast) -> pd.DataFrame:
     """The table of the report: one row per comparison and year, as text.
 
     Columns :data:`HINDCAST_COLUMNS`: the quantity's label (on its first row only),
-    the fiscal year, the published value, the model's mean and 90% band (5th to
+    the fiscal year (marked ``~`` where a stand-in was read), the published value, the model's mean and 90% band (5th to
     95th percentile), the error (``mean / published - 1``) and the target
     (``±15%: met``, ``±15%: missed`` or ``no target``).
     """
@@ -62,7 +62,7 @@ def hindcast_rows(h: Hindcast) -> pd.DataFrame:
             target = f"\u00b1{r['tolerance']:.0%}: {'met' if bool(r['within']) else 'missed'}"
         rows.append({
             "quantity": str(r["label"]) if r["quantity"] != last else "",
-            "FY": f"FY{int(r['fiscal_year'])}",
+            "FY": f"FY{int(r['fiscal_year'])}{'~' if r.get('reading') else ''}",
             "published": _n(r["actual"]),
             "model mean": _n(r["mean"]),
             "90% band": f"{_n(r['p5'])}\u2013{_n(r['p95'])}",
@@ -120,6 +120,12 @@ def hindcast_findings(h: Hindcast) -> str:
         band += ("; the band reflects the uncertain inputs only, not error in the model's "
                  "structure")
     words.append(band + ".")
+    stand_ins = [r for r in table if r.get("reading")]
+    if stand_ins:
+        words.append("Marked ~, a published count to a date or a pace over part of the "
+                     "year, made a figure for the year: " + "; ".join(
+                         f"FY{int(r['fiscal_year'])} {r['label'].lower()}, {r['reading']}"
+                         for r in stand_ins) + ".")
     context = [r for r in table if _missing(r["tolerance"])]
     if context:
         r = max(context, key=lambda r: abs(float(r["error"])))

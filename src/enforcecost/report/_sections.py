@@ -107,6 +107,7 @@ def budget_section(res: Result) -> Section | None:
     rules = sorted({f"{a.spend_out}" for a in sc.appropriations})
     ba_all = float(table["budget_authority"].sum())
     out_all = float(table["outlays"].sum())
+    ba_in, out_in = float(frame["budget_authority"].sum()), float(spent.sum())
     cbo_words = "; ".join(
         f"{_cbo_short(k)}: {t.get('title', k)}, {t.get('version', '')}, budget authority "
         f"${sum(float(v) for v in t['budget_authority'].values()) / 1e3:,.1f} billion"
@@ -120,8 +121,10 @@ def budget_section(res: Result) -> Section | None:
         "local funds are a transfer. 'Model federal outlays' are the federal impact's "
         "outlays and transfers (mean over draws): below the spend-out where the capacity "
         "bought goes unused (beds the arrests do not fill), above it by the order's other "
-        f"costs. Budget authority in all: ${ba_all / 1e9:,.1f} billion, "
-        f"${out_all / 1e9:,.1f} billion of it outlaid by FY{int(table['fiscal_year'].max())}. "
+        f"costs. Budget authority in the window: ${ba_in / 1e9:,.1f} billion, and "
+        f"${out_in / 1e9:,.1f} billion of outlays by the spend-out rule (of all the "
+        f"scenario's appropriations: ${ba_all / 1e9:,.1f} billion, "
+        f"${out_all / 1e9:,.1f} billion outlaid by FY{int(table['fiscal_year'].max())}). "
         "CBO's figures, for comparison, are its committee-stage estimates (no title-level "
         "table of the enacted law was found), of titles that also carry money outside the "
         f"model (the border wall, other DOJ purposes): {cbo_words}. Millions of nominal "
