@@ -51,8 +51,9 @@ def hindcast_rows(h: Hindcast) -> pd.DataFrame:
 
     Columns :data:`HINDCAST_COLUMNS`: the quantity's label (on its first row only),
     the fiscal year (marked ``~`` where a stand-in was read), the published value, the
-    model's mean and 90% band (5th to 95th percentile), the error (``mean / published - 1``) and the target
-    (``±15%: met``, ``±15%: missed`` or ``no target``).
+    model's mean and 90% band (5th to 95th percentile), the error
+    (``mean / published - 1``) and the target (``±15%: met``, ``±15%: missed`` or
+    ``no target``).
     """
     rows = []
     last = None
