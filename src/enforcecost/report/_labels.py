@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..provisions import LABELS
 from ..results import PERSPECTIVES, Perspective, Result
 from ..scenario import Scenario, modified_words
 from ..vocab import BASES, PAYERS_OF, Basis
 
 __all__ = [
+    "active_provisions",
     "basis_words",
     "perspectives_with_lines",
     "provision_label",
@@ -132,6 +135,29 @@ def units_line(
     if not res.deterministic:
         line += "; " + run_description(res, sampler=sampler, seed=seed)
     return line
+
+
+def active_provisions(res: Result) -> tuple[str, ...]:
+    """The scenario's provisions that book something: a line not zero in some year of
+    the impact or of either side (those that book nothing, such as the 2025 fees in a
+    2017 scenario, have no basis of estimate or effects to report)."""
+    sides = [res]
+    for side in ("policy", "baseline"):
+        try:
+            other = getattr(res, side)
+            other = other() if callable(other) else other
+        except (ValueError, AttributeError):
+            continue
+        if other is not None:
+            sides.append(other)
+    booked: set[str] = set()
+    for r in sides:
+        try:
+            means = np.abs(r.mean_cube("nominal")).sum(axis=0)
+        except ValueError:
+            continue
+        booked |= set(r.lines["provision"][means > 0])
+    return tuple(p for p in res.scenario.provisions if p in booked)
 
 
 def perspectives_with_lines(res: Result, provision: str | None = None) -> list[Perspective]:
