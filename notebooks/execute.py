@@ -50,6 +50,7 @@ NOTEBOOKS = [
     "02_uncertainty_and_sensitivity",
     "03_compare_scenarios",
     "04_hindcast",
+    "05_revival_2025",
 ]
 #: The study sizes the stored outputs are made with (each notebook reads these).
 SIZES: dict[str, str] = {

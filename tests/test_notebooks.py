@@ -31,7 +31,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["01_quickstart", "02_uncertainty_and_sensitivity", "03_compare_scenarios", "04_hindcast"]
+NAMES = ["01_quickstart", "02_uncertainty_and_sensitivity", "03_compare_scenarios", "04_hindcast",
+         "05_revival_2025"]
 SMALL = {
     "ENFORCECOST_NB_DRAWS": "512",
     "ENFORCECOST_NB_SOBOL_N": "256",  # 16 replicates x 16
@@ -42,7 +43,7 @@ SMALL = {
 PENDING: set[str] = set()
 #: Charts (inline PNGs) a stored notebook holds.
 CHARTS = {"01_quickstart": 0, "02_uncertainty_and_sensitivity": 7, "03_compare_scenarios": 5,
-          "04_hindcast": 1}
+          "04_hindcast": 1, "05_revival_2025": 4}
 MAX_BYTES = 1_000_000  # each stored notebook
 
 
@@ -129,6 +130,12 @@ def test_notebook_runs(name: str, kernel_env: None, tmp_path: Path) -> None:
         assert "Targets met:" in text
         assert "90% band of 512 draws (sobol, seed 2017)" in text  # h.to_text()
         assert _has(outputs, "text/html", "targets met")  # the Hindcast's own display
+    if name == "05_revival_2025":
+        assert "EraComparison(2017 order FY2017" in text
+        assert "2025 revival FY2025" in text
+        # the FY2025-FY2026 hindcast at the test's draws, on the scenario's seed
+        assert "90% band of 512 draws (sobol, seed 2025)" in text
+        assert _has(outputs, "text/html", "targets met")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -171,6 +178,11 @@ def test_notebook_stored_with_outputs(name: str) -> None:
         assert _has(outputs, "text/html", "targets met")
         text = "".join(o.text for o in outputs if o.output_type == "stream")
         assert f"90% band of {int(SCRIPT.SIZES['ENFORCECOST_NB_DRAWS']):,} draws" in text
+    if name == "05_revival_2025":
+        # stored at the scenario's own draws and seed: the README's FY2025-FY2026 table
+        text = "".join(o.text for o in _code_outputs(nb) if o.output_type == "stream")
+        assert "90% band of 4,096 draws (sobol, seed 2025)" in text
+        assert "FY2025-FY2026" in text
 
 
 def test_script_is_deterministic(kernel_env: None) -> None:
