@@ -81,7 +81,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("detention_adp", "ICE detention, average daily population",
                "ice_detention_adp", 0.20, stand_ins=(
                    StandIn("ice_detention_adp_fy2026_to_apr4_2026", 1.0,
-                           "average of FY2026 to 4 Apr 2026, for the year's"),)),
+                           "the FY2026 average to 4 Apr 2026, taken as the year's average"),)),
     Comparison("court_backlog", "Immigration-court cases pending at year end",
                "eoir_pending_end_fy", 0.25, rising=True),
     Comparison("removals_total", "All ICE removals", "ice_removals_total", stand_ins=(

@@ -79,15 +79,12 @@ def eras(comparison: Any, *, perspective: str = "federal", title: str | None = N
         x = np.arange(len(names))
         panel.bar(x, values, color=[colors[j % len(colors)] for j in range(len(names))],
                   width=0.6)
-        panel.scatter(x, base, marker="_", s=400, color=st.EDGE, zorder=3,
-                      label="baseline")
+        panel.scatter(x, base, marker="_", s=400, color=st.EDGE, zorder=3)
         panel.set_xticks(x, [n if len(n) <= 14 else n[:13] + "\u2026" for n in names],
                          fontsize=st.FONT["tick"])
         panel.yaxis.set_major_formatter(fmt.count_formatter())
         panel.set_title(short, loc="left", fontsize=st.FONT["label"])
-        st.style_axes(panel)
-        if k == 0:
-            panel.legend(loc="upper left", frameon=False, fontsize=st.FONT["tick"])
+        st.style_axes(panel)  # the baseline's dash is explained in the footnote
     default = "Two eras side by side: outlays and the enforcement system"
     fig.suptitle(default if title is None else title, x=0.01, ha="left",
                  fontsize=st.FONT["title"])

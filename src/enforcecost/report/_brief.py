@@ -235,7 +235,7 @@ def brief_data(content: ReportContent) -> dict[str, Any]:
         "sign_convention": SIGN_CONVENTION,
         "charts": [c for c in content.charts if c not in ("hindcast", "eras")],
         "basis": [{"name": provision_label(p), "title": t, "text": b}
-                  for p in sc.provisions for t, b in [provision_basis(p)]],
+                  for p in (content.booked or sc.provisions) for t, b in [provision_basis(p)]],
         "uncertainty": [ln.strip().replace("`", "") for ln in content.assumption_lines],
         "research_first": _research_first(content),
         "references": _references(content),

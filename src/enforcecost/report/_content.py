@@ -28,7 +28,7 @@ from ..vocab import BASES, PERSPECTIVE_LABELS, PERSPECTIVES, Perspective
 from ._cells import money_words
 from ._frames import parameters_used
 from ._hindcast_view import hindcast_findings, hindcast_rows
-from ._labels import perspectives_with_lines
+from ._labels import active_provisions, perspectives_with_lines
 from ._manifest import RunManifest, run_manifest, scenario_record
 from ._sections import Section, budget_section, era_section, eras_of
 from ._sensitivity_view import agenda_shares
@@ -110,6 +110,9 @@ class ReportContent:
         outlays (with ``[appropriations]``), two eras (with ``compare_with``).
     eras : EraComparison or None
         The two eras compared (with ``compare_with``), for the chart.
+    booked : tuple of str
+        The provisions that book something (:func:`._labels.active_provisions`): the
+        basis of estimate and the non-monetized effects are theirs.
     """
 
     result: Result
@@ -131,6 +134,7 @@ class ReportContent:
     agenda: ResearchAgenda | None = None
     sections: tuple[Section, ...] = ()
     eras: EraComparison | None = None
+    booked: tuple[str, ...] = ()
 
     @property
     def policy_parameters(self) -> pd.DataFrame:
@@ -299,6 +303,7 @@ def report_content(
     )
     record = scenario_record(res, sampler=sampler, seed=seed)
     past = run_hindcast(res, sampler=sampler, seed=seed)
+    booked = active_provisions(res)
     sections = [b for b in (budget_section(res),) if b is not None]
     eras = None
     if sc.compare_with:
@@ -315,7 +320,7 @@ def report_content(
         drivers_table=drivers_table,
         charts=chart_names(res, tor is not None, past is not None, eras is not None),
         parameters=params,
-        nonmonetized=res.nonmonetized(),
+        nonmonetized=_booked_effects(res, booked),
         pipeline=res.pipeline(),
         manifest=run_manifest([record], command=command),
         hindcast=past,
@@ -325,7 +330,14 @@ def report_content(
         agenda=agenda,
         sections=tuple(sections),
         eras=eras,
+        booked=booked,
     )
+
+
+def _booked_effects(res: Result, booked: tuple[str, ...]) -> pd.DataFrame:
+    """The non-monetized effects of the provisions that book something (and general ones)."""
+    reg = res.nonmonetized()
+    return reg[reg["provision"].isin([*booked, "general"])]
 
 
 def _other_era(res: Result, path: str, *, sampler: str | None,
