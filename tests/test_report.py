@@ -71,7 +71,7 @@ def test_workbook_reads_back_equal_to_the_tables(
                            header=HEADER_ROW - 1)
     assert set(params["name"]) == set(res.scenario.settings())
     assert (params["source_kind"] == "assumption").any()
-    assert len(book["nonmonetized"]) == len(res.nonmonetized())
+    assert len(book["nonmonetized"]) == len(_booked_effects(res))
 
 
 def test_markdown_has_every_section_and_the_headline_numbers(
@@ -89,7 +89,7 @@ def test_markdown_has_every_section_and_the_headline_numbers(
     assert md.count("| [A] |") == sum(
         ec.registry()[n].source_kind == "assumption" for n in res.scenario.settings()
     )
-    for title in res.nonmonetized()["title"]:
+    for title in _booked_effects(res)["title"]:
         assert title in md
     for name in ("stacked_federal", "pipeline"):
         assert f"figures/{name}.png" in md
@@ -364,3 +364,25 @@ def test_the_headline_leads_with_the_rule_and_shows_the_others() -> None:
     det = _headline(ec.evaluate(sc))
     assert f"Federal: {money_words(central)} (FY2017-FY2026, nominal, central values)" in [
         ln.strip() for ln in det]
+
+
+def _booked_effects(res: ec.Result) -> pd.DataFrame:
+    """The effects a report lists: those of the provisions that book something."""
+    from enforcecost.report._labels import active_provisions
+
+    reg = res.nonmonetized()
+    return reg[reg["provision"].isin([*active_provisions(res), "general"])]
+
+
+def test_a_2017_report_leaves_out_what_books_nothing(tmp_path: Path) -> None:
+    """The 2025 provisions book nothing in a 2017 scenario: no basis paragraph, no effect."""
+    from enforcecost.report._labels import active_provisions
+
+    res = ec.simulate(ec.load_scenario("eo13768"), draws=64, seed=1)
+    booked = active_provisions(res)
+    assert "fees_2025" not in booked
+    assert "operations_2025" not in booked
+    assert {"hiring", "removals", "tax_base"} <= set(booked)
+    revival = ec.evaluate(ec.load_scenario("revival_2025/revival_as_enacted"))
+    assert {"fees_2025", "operations_2025", "reimbursement_2025"} <= set(
+        active_provisions(revival))
