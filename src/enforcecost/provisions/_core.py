@@ -76,7 +76,8 @@ def capacity(stock: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
     """A capacity ``stock * rate`` in which any infinite factor means unlimited.
 
     ``0 * inf`` is NaN in IEEE arithmetic; here it is ``inf``: a capacity set to
-    ``inf`` lifts the limit whatever it multiplies.
+    ``inf`` lifts the limit whatever it multiplies. A product beyond the largest
+    float (money bought beds at a near-zero cost) is ``inf`` too: unlimited.
 
     Examples
     --------
@@ -85,7 +86,7 @@ def capacity(stock: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
     """
     s = np.asarray(stock, dtype=np.float64)
     r = np.asarray(rate, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         return np.asarray(np.where(np.isinf(s) | np.isinf(r), np.inf, s * r), dtype=np.float64)
 
 
