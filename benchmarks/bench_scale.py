@@ -5,7 +5,8 @@ Run on demand (not part of the test suite)::
     python benchmarks/bench_scale.py                       # 1e5, 1e6, 1e7 draws
     python benchmarks/bench_scale.py --draws 10000000 --backends inprocess dask
 
-Backends: ``inprocess`` (the default of ``simulate``), ``inprocess-tuned`` (the
+Backends: ``inprocess`` (one process, asked for explicitly: ``simulate``'s
+default now runs large summary studies on local processes), ``inprocess-tuned`` (the
 same after :func:`enforcecost.parallel.tune_malloc`), ``processes`` (local worker
 processes, started before the clock: their start-up, including the server they
 fork from importing the model and building the registry's inverse CDFs, is
@@ -64,6 +65,8 @@ CHILD = textwrap.dedent(
     client = pool = None
     procs = []
     t0 = time.perf_counter()
+    if backend in ("inprocess", "inprocess-tuned"):
+        kwargs["backend"] = "inprocess"  # not the default's choice, which may be processes
     if backend == "inprocess-tuned":
         from enforcecost.parallel import tune_malloc
         tune_malloc()

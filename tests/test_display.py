@@ -126,7 +126,7 @@ def test_scenario_repr(sc: ec.Scenario) -> None:
     text = repr(sc)
     one_line(text)
     assert text.startswith("Scenario('EO 13768, full implementation', eo13768.toml, "
-                           "FY2017\u2013FY2026, 14 provisions, ")
+                           "FY2017\u2013FY2026, 11 provisions, ")
     assert "baseline 'Pre-order" in text
     one_line(repr(sc.fixed()))  # 70-odd changes in code still fit
     assert "modified in code (" in repr(sc.fixed())

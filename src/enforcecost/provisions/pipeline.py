@@ -268,12 +268,11 @@ def run_pipeline(p: Params, years: int) -> Flows:
                            "self_departure_share")
     program = given("removal_program_years")
     beds = _funded_beds(p, draws, years)
-    beds_cap = [capacity(b, (1.0 + o) * DAYS_PER_YEAR)
-                for b, o in zip(beds, given("detention_overrun_share"), strict=True)]
+    beds_cap = _pairs(lambda b, o: capacity(b, (1.0 + o) * DAYS_PER_YEAR), beds,
+                      given("detention_overrun_share"))
     judges = per_year(_funded_judges, "immigration_judges", "appropriation_outlays_courts",
                       "immigration_court_cost_per_judge_year", "immigration_judges_max")
-    court_cap = [capacity(j, c)
-                 for j, c in zip(judges, given("cases_per_judge_year"), strict=True)]
+    court_cap = _pairs(capacity, judges, given("cases_per_judge_year"))
     d_share = given("detention_share")
     # beds in use without building: the existing beds, run over as ICE ran its funded ones
     beds_existing = per_year(lambda b, o: b * (1.0 + o), "detention_beds_existing",
@@ -295,7 +294,13 @@ def run_pipeline(p: Params, years: int) -> Flows:
     capped_program = [np.isinf(x) for x in _once(program)]
     # year-major memory ((years, draws) transposed): each year's column is contiguous,
     # and so is every array the provisions compute from the flows
-    out = {f.name: np.empty((years, draws)).T for f in fields(Flows)}
+    # the levers and capacities as given: read-only views when constant over the window
+    given_flows = {"officer_target": _columns(target, draws),
+                   "detention_beds": _columns(beds, draws),
+                   "immigration_judges": _columns(judges, draws)}
+    out = {f.name: np.empty((years, draws)).T for f in fields(Flows)
+           if f.name not in given_flows}
+    out.update(given_flows)
     officers = col("ero_officers_baseline").copy()
     pending_other = col("court_backlog_initial").copy()
     pending_interior = np.zeros(draws)
@@ -318,7 +323,6 @@ def run_pipeline(p: Params, years: int) -> Flows:
     for t in range(years):
         leavers = officers * attrition[t]
         staying = officers - leavers
-        out["officer_target"][:, t] = target[t]
         hires = np.minimum(np.maximum(target[t] - staying, 0.0), hires_max[t],
                            out=out["hires"][:, t])
         on_board = officers - leavers * MID_YEAR  # leavers count for half the year
@@ -345,8 +349,6 @@ def run_pipeline(p: Params, years: int) -> Flows:
         summary = np.multiply(arrests, summary_share[t], out=out["summary_removals"][:, t])
         nta = np.subtract(arrests, summary, out=out["notices_to_appear"][:, t])
         out["border_apprehensions"][:, t] = border[t]
-        out["detention_beds"][:, t] = beds[t]
-        out["immigration_judges"][:, t] = judges[t]
 
         # detention: interior and border-origin detainees share the beds
         interior_need = arrests * bed_days_per_arrest[t]
@@ -441,6 +443,22 @@ def _funded_beds(p: Params, draws: int, years: int) -> list[FloatArray]:
     funded = np.broadcast_to(lever, (draws, years)) + _funded(
         np.broadcast_to(money, (draws, years)), bed_year)
     return [np.ascontiguousarray(funded[:, t]) for t in range(years)]
+
+
+def _columns(per_year: list[FloatArray], draws: int) -> FloatArray:
+    """A per-year list as ``(draws, years)``: a read-only broadcast when it is constant."""
+    if len(_once(per_year)) == 1:
+        column = np.broadcast_to(np.asarray(per_year[0], dtype=np.float64), (draws,))
+        return np.broadcast_to(column[:, None], (draws, len(per_year)))
+    return np.stack([np.broadcast_to(x, (draws,)) for x in per_year], axis=1)
+
+
+def _pairs(f: Callable[[FloatArray, FloatArray], FloatArray], a: list[FloatArray],
+           b: list[FloatArray]) -> list[FloatArray]:
+    """``f`` of two per-year lists, year by year: computed once when both are constant."""
+    if len(_once(a)) == 1 and len(_once(b)) == 1:
+        return [f(a[0], b[0])] * len(a)
+    return [f(x, y) for x, y in zip(a, b, strict=True)]
 
 
 def _once(per_year: list[FloatArray]) -> list[FloatArray]:
