@@ -191,3 +191,18 @@ def test_the_era_section_shows_both_windows(r17: ec.Result, r25: ec.Result) -> N
     rows = {r[0]: r for r in sec.rows}
     assert rows["ICE operations (2025 acts)"][1] == "-"
     assert isinstance(sec.frame, pd.DataFrame)
+
+
+def test_the_levers_are_each_eras_central_inputs_over_its_window(
+    r17: ec.Result, r25: ec.Result,
+) -> None:
+    lev = ec.compare_eras({"2017": r17, "2025": r25}).levers()
+    # 2017: the registry's 10,000 officers; the revival: none (the money sets them)
+    assert lev.loc["ERO officers added (target)", "2017"] == 10_000
+    assert lev.loc["ERO officers added (target)", "2025"] == 0
+    # the revival's detainers: 222,021 in FY2025, then 260,975 for nine years
+    assert lev.loc["Detainers a year", "2025"] == pytest.approx((222_021 + 9 * 260_975) / 10)
+    ba = ec.budget_authority(r25.scenario)
+    assert lev.loc["Budget authority appropriated in the window ($)", "2025"] == pytest.approx(
+        ba["budget_authority"].sum())
+    assert lev.loc["Budget authority appropriated in the window ($)", "2017"] == 0

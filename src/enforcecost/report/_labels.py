@@ -141,21 +141,10 @@ def active_provisions(res: Result) -> tuple[str, ...]:
     """The scenario's provisions that book something: a line not zero in some year of
     the impact or of either side (those that book nothing, such as the 2025 fees in a
     2017 scenario, have no basis of estimate or effects to report)."""
-    sides = [res]
-    for side in ("policy", "baseline"):
-        try:
-            other = getattr(res, side)
-            other = other() if callable(other) else other
-        except (ValueError, AttributeError):
-            continue
-        if other is not None:
-            sides.append(other)
+    sides = [res, res.policy, *([res.baseline] if res.baseline is not None else [])]
     booked: set[str] = set()
     for r in sides:
-        try:
-            means = np.abs(r.mean_cube("nominal")).sum(axis=0)
-        except ValueError:
-            continue
+        means = np.abs(r.mean_cube("nominal")).sum(axis=0)  # (lines,)
         booked |= set(r.lines["provision"][means > 0])
     return tuple(p for p in res.scenario.provisions if p in booked)
 

@@ -142,7 +142,7 @@ def _section_lines(sec: Section) -> list[str]:
     """A section as monospaced lines: its paragraph wrapped, then its table aligned."""
     widths = [max(len(str(r[i])) for r in (sec.header, *sec.rows))
               for i in range(len(sec.header))]
-    first = min(widths[0], 48)
+    first = min(widths[0], 60)
 
     def line(cells: tuple[str, ...]) -> str:
         head = str(cells[0])[:first].ljust(first)

@@ -163,6 +163,12 @@ def era_section(res: Result, other: Result) -> Section:
                                  "government": "All governments", "economy": "Economy"}
     rows += [(labels.get(str(p), str(p)), *(_m(float(persp.loc[p, n])) for n in names))
              for p in persp.index]
+    levers = eras.levers()
+    rows.append(("Levers (policy side; window averages)", *("" for _ in names)))
+    rows += [(str(q).replace(" ($)", " ($ millions)"),
+              *(_m(float(levers.loc[q, n])) if q.endswith("($)")
+                else f"{float(levers.loc[q, n]):,.0f}" for n in names))
+             for q in levers.index]
     rows.append(("Federal impact by provision ($ millions)", *("" for _ in names)))
     rows += [(str(p), *(_m(float(outlays.loc[p, n])) for n in names)) for p in outlays.index]
     rows.append(("Enforcement system (policy side; impact in brackets)", *("" for _ in names)))
@@ -175,12 +181,14 @@ def era_section(res: Result, other: Result) -> Section:
     scen = "; ".join(f"{n}: {r.scenario.name}" for n, r in eras.results.items())
     intro = (
         "The order of 2017 and its 2025 revival side by side, each against its own "
-        "baseline (" + scen + "). Money in nominal dollars, the window total of each "
+        "baseline (" + scen + "). The levers: the budget authority appropriated and the "
+        "central inputs each era sets, averaged over its window. Money in nominal dollars, the window total of each "
         "era's mean over draws (dollar years differ, so nominal is the common unit). The "
         "enforcement system: yearly averages over each window (officers and beds at their "
         "peak, the court backlog at the window's end), the policy side with its impact "
         "against the baseline in brackets.")
-    frame = pd.concat({"perspective": persp, "provision": outlays}, names=["table", "row"])
+    frame = pd.concat({"lever": levers, "perspective": persp, "provision": outlays},
+                      names=["table", "row"])
     flat = pipe.copy()
     flat.columns = pd.Index([" ".join(map(str, c)) for c in list(flat.columns)])
     frame = pd.concat([frame, pd.concat({"system": flat}, names=["table", "row"])])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..provisions import LABELS, PROVISIONS
+from ..provisions import LABELS, PROVISIONS, schedule_values
 from ..vocab import PERSPECTIVES
 from ._display import clip, html_table, joined
 from ._result import Result
@@ -23,7 +23,17 @@ from ._result import Result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["ERA_QUANTITIES", "EraComparison", "compare_eras"]
+__all__ = ["ERA_LEVERS", "ERA_QUANTITIES", "EraComparison", "compare_eras"]
+
+#: The inputs set side by side as levers: registry name and a reader's name.
+ERA_LEVERS: tuple[tuple[str, str], ...] = (
+    ("ero_officers_added", "ERO officers added (target)"),
+    ("hires_per_year_max", "Most hires a year"),
+    ("detention_beds", "Detention beds (lever, before appropriations)"),
+    ("detainers_per_year", "Detainers a year"),
+    ("agreements_287g_added", "287(g) agreements added"),
+    ("immigration_judges", "Immigration judges (lever, before appropriations)"),
+)
 
 #: The pipeline quantities set side by side, with a reader's name and how a window
 #: sums them up: ``mean`` (a yearly average) or ``max`` (the window's peak).
@@ -124,17 +134,25 @@ class EraComparison:
         return frame
 
     def levers(self) -> pd.DataFrame:
-        """The levers each era pulls: appropriations (budget authority) and the inputs
-        its scenario sets away from the registry, by era."""
-        rows: list[dict[str, Any]] = []
+        """The levers each era pulls, policy side: budget authority appropriated (nominal
+        dollars, the window's) and the central value of each input of :data:`ERA_LEVERS`
+        averaged over the window (a schedule read year by year), by era."""
+        data: dict[str, dict[str, float]] = {}
         for name, r in self.results.items():
-            sc = r.scenario
-            ba = sum(a for app in sc.appropriations for _, a in app.budget_authority)
-            rows.append({"era": name, "window": f"FY{r.fiscal_years[0]}\u2013"
-                         f"FY{r.fiscal_years[-1]}",
-                         "appropriations_budget_authority": float(ba),
-                         "inputs_set": len(sc.parameters)})
-        return pd.DataFrame(rows).set_index("era")
+            sc, years = r.scenario, r.fiscal_years
+            settings = sc.settings()
+            column = {"Budget authority appropriated in the window ($)": float(sum(
+                a for app in sc.appropriations for y, a in app.budget_authority
+                if years[0] <= y <= years[-1]))}
+            for key, label in ERA_LEVERS:
+                s = settings[key]
+                values = (np.full(len(years), 1.0) if s.schedule is None
+                          else schedule_values(s.schedule, years))
+                column[label] = float(np.mean(values * s.value))
+            data[name] = column
+        frame = pd.DataFrame(data)
+        frame.index.name = "lever"
+        return frame
 
     def plot(self, **kwargs: Any) -> Figure:
         """The comparison chart (:func:`enforcecost.plot.eras`)."""
