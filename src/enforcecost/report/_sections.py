@@ -182,8 +182,9 @@ def era_section(res: Result, other: Result) -> Section:
     intro = (
         "The order of 2017 and its 2025 revival side by side, each against its own "
         "baseline (" + scen + "). The levers: the budget authority appropriated and the "
-        "central inputs each era sets, averaged over its window. Money in nominal dollars, the window total of each "
-        "era's mean over draws (dollar years differ, so nominal is the common unit). The "
+        "central inputs each era sets, averaged over its window. Money in nominal dollars, "
+        "the window total of each era's mean over draws (dollar years differ, so nominal "
+        "is the common unit). The "
         "enforcement system: yearly averages over each window (officers and beds at their "
         "peak, the court backlog at the window's end), the policy side with its impact "
         "against the baseline in brackets.")
